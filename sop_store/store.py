@@ -1,0 +1,321 @@
+"""The git store: snapshots to read, transactions to write, one commit each.
+
+A store is a bare git repository whose ``main`` branch holds every record as
+files. A :class:`Snapshot` reads the tree of one commit. A :class:`Transaction`
+is a snapshot plus staged changes; leaving its ``with`` block without an error
+writes them as exactly one commit, under the store lock, moving ``main`` by
+compare-and-swap and then creating the tags it asked for. An error inside the
+block writes nothing.
+
+    >>> with GitStore.open(path) as store, store.transaction(by="ani", subject="x") as tx:
+    ...     tx.write("notes/a.txt", b"hello")
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from sop_store.errors import InvalidInputError, NotFoundError, StoreError
+from sop_store.gitrepo import BRANCH, MODE_BLOB, MODE_TREE, GitRepo, TreeEntries
+from sop_store.ids import validate_name, validate_path
+from sop_store.lock import StoreLock
+
+log = logging.getLogger(__name__)
+
+MARKER = "soplib-store.json"
+FORMAT = 1
+TAG_TRAILER = "Sop-Tag"
+# Written in the git dir while a commit's tags are being created (see _recover).
+PENDING = "soplib-pending.json"
+
+
+def iso(ts: int) -> str:
+    """A Unix time as an ISO-8601 UTC string (``2026-11-27T08:00:00Z``)."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_trailers(message: str) -> list[tuple[str, str]]:
+    """The ``Key: value`` trailers of a commit message's last paragraph."""
+    last = message.rstrip("\n").rsplit("\n\n", 1)[-1]
+    out = []
+    for line in last.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key.replace("-", "").isalnum():
+            out.append((key, value))
+    return out
+
+
+class Snapshot:
+    """The store's files as they are in one commit (read-only)."""
+
+    def __init__(self, repo: GitRepo, commit: str | None) -> None:
+        self.repo = repo
+        self.commit = commit
+        self.root: str | None = None
+        if commit is not None:
+            tree = repo.read_commit(commit)["tree"]
+            assert isinstance(tree, str)
+            self.root = tree
+
+    def _entry(self, path: str) -> tuple[int, str] | None:
+        if self.root is None:
+            return None
+        tree = self.root
+        parts = path.split("/")
+        for i, part in enumerate(parts):
+            entry = self.repo.read_tree(tree).get(part)
+            if entry is None:
+                return None
+            if i == len(parts) - 1:
+                return entry
+            if entry[0] != MODE_TREE:
+                return None
+            tree = entry[1]
+        return None
+
+    def blob_id(self, path: str) -> str | None:
+        """The object id of the file at ``path``, or None."""
+        entry = self._entry(path)
+        return entry[1] if entry and entry[0] != MODE_TREE else None
+
+    def exists(self, path: str) -> bool:
+        return self.blob_id(path) is not None
+
+    def read(self, path: str) -> bytes:
+        """The bytes of the file at ``path``; :class:`NotFoundError` if absent."""
+        sha = self.blob_id(path)
+        if sha is None:
+            raise NotFoundError(f"no file {path} in the store")
+        return self.repo.read_blob(sha)
+
+    def read_json(self, path: str) -> object:
+        return json.loads(self.read(path))
+
+    def list(self, directory: str) -> list[str]:
+        """Names directly inside ``directory`` (sorted), or [] if there is none."""
+        if directory in ("", "."):
+            entry: tuple[int, str] | None = (MODE_TREE, self.root) if self.root else None
+        else:
+            entry = self._entry(directory)
+        if entry is None or entry[0] != MODE_TREE:
+            return []
+        return sorted(self.repo.read_tree(entry[1]))
+
+
+class Transaction(Snapshot):
+    """A snapshot with staged writes; committed by :meth:`GitStore.transaction`."""
+
+    def __init__(self, repo: GitRepo, commit: str | None, *, by: str, subject: str) -> None:
+        super().__init__(repo, commit)
+        self.by = validate_name(by, what="actor id (--by)")
+        self.subject = subject
+        self.body = ""
+        self.now = int(time.time())
+        self.trailers: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+        self._staged: dict[str, bytes | None] = {}
+
+    @property
+    def now_iso(self) -> str:
+        return iso(self.now)
+
+    def write(self, path: str, data: bytes) -> None:
+        """Stage ``data`` as the new content of ``path``."""
+        self._staged[validate_path(path)] = data
+
+    def write_json(self, path: str, value: object) -> None:
+        self.write(path, (json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n").encode())
+
+    def delete(self, path: str) -> None:
+        self._staged[validate_path(path)] = None
+
+    def trailer(self, key: str, value: str) -> None:
+        """Add a ``Key: value`` line to the commit message (one line, always)."""
+        self.trailers.append((key, " ".join(value.split())))
+
+    def tag(self, name: str) -> None:
+        """Create ``refs/tags/<name>`` at the commit this transaction makes."""
+        if self.repo.read_ref(f"refs/tags/{name}") is not None or name in self.tags:
+            raise StoreError(f"tag {name} already exists; the store is inconsistent, run `sop audit verify`")
+        self.tags.append(name)
+        self.trailer(TAG_TRAILER, name)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self._staged)
+
+    # Reads see staged writes.
+    def blob_id(self, path: str) -> str | None:
+        if path in self._staged:
+            return None if self._staged[path] is None else "staged"
+        return super().blob_id(path)
+
+    def read(self, path: str) -> bytes:
+        if path in self._staged:
+            data = self._staged[path]
+            if data is None:
+                raise NotFoundError(f"no file {path} in the store")
+            return data
+        return super().read(path)
+
+    def list(self, directory: str) -> list[str]:
+        names = set(super().list(directory))
+        prefix = "" if directory in ("", ".") else directory.rstrip("/") + "/"
+        for path, data in self._staged.items():
+            if path.startswith(prefix):
+                name, _, rest = path[len(prefix) :].partition("/")
+                if data is not None:
+                    names.add(name)
+                elif not rest:
+                    names.discard(name)
+        return sorted(names)
+
+    def message(self) -> str:
+        text = self.subject.strip() or "soplib change"
+        if self.body.strip():
+            text += "\n\n" + self.body.strip()
+        trailers = [("Sop-Actor", self.by), *self.trailers]
+        return text + "\n\n" + "\n".join(f"{k}: {v}" for k, v in trailers) + "\n"
+
+    def build_tree(self) -> str:
+        root = self._apply(self.root, self._staged)
+        if root is None:
+            return self.repo.write_tree({})
+        return root
+
+    def _apply(self, tree: str | None, changes: dict[str, bytes | None]) -> str | None:
+        entries: TreeEntries = dict(self.repo.read_tree(tree)) if tree else {}
+        nested: dict[str, dict[str, bytes | None]] = {}
+        for path, data in changes.items():
+            head, sep, rest = path.partition("/")
+            if sep:
+                nested.setdefault(head, {})[rest] = data
+            elif data is None:
+                entries.pop(head, None)
+            else:
+                entries[head] = (MODE_BLOB, self.repo.write_object("blob", data))
+        for name, sub in nested.items():
+            old = entries.get(name)
+            sub_tree = self._apply(old[1] if old and old[0] == MODE_TREE else None, sub)
+            if sub_tree is None:
+                entries.pop(name, None)
+            else:
+                entries[name] = (MODE_TREE, sub_tree)
+        if not entries:
+            return None
+        return self.repo.write_tree(entries)
+
+
+class GitStore:
+    """A soplib store: a bare git repository with a ``main`` branch."""
+
+    def __init__(self, repo: GitRepo) -> None:
+        self.repo = repo
+        self.path = repo.git_dir
+        self._lock = StoreLock(self.path / "soplib.lock")
+
+    @classmethod
+    def init(cls, path: Path | str) -> GitStore:
+        """Create a new, empty store at ``path`` (which must not hold anything yet)."""
+        path = Path(path)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise InvalidInputError(f"{path} already exists and is not empty; choose a new folder")
+        store = cls(GitRepo.init_bare(path))
+        with store.transaction(by="soplib", subject="Create soplib store") as tx:
+            tx.write_json(MARKER, {"format": FORMAT, "created": tx.now_iso})
+            tx.trailer("Sop-Action", "init")
+        return store
+
+    @classmethod
+    def open(cls, path: Path | str) -> GitStore:
+        """Open an existing store; :class:`NotFoundError` if ``path`` is not one."""
+        path = Path(path)
+        if not (path / "HEAD").is_file():
+            raise NotFoundError(f"no soplib store at {path}; create one with `sop init` or pass --store")
+        store = cls(GitRepo(path))
+        if not store.snapshot().exists(MARKER):
+            store.close()
+            raise NotFoundError(f"{path} is a git repository but not a soplib store (no {MARKER})")
+        return store
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self) -> GitStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def head(self) -> str | None:
+        """The commit ``main`` points to."""
+        return self.repo.read_ref(BRANCH)
+
+    def snapshot(self, commit: str | None = None) -> Snapshot:
+        """Read the store as of ``commit`` (default: the head of ``main``)."""
+        return Snapshot(self.repo, commit if commit is not None else self.head())
+
+    @contextmanager
+    def transaction(self, *, by: str, subject: str) -> Iterator[Transaction]:
+        """Stage changes in the ``with`` block; on success they become one commit."""
+        with self._lock:
+            self._recover()
+            tx = Transaction(self.repo, self.head(), by=by, subject=subject)
+            yield tx
+            if tx.has_changes:
+                self._commit(tx)
+
+    def _commit(self, tx: Transaction) -> str:
+        tree = tx.build_tree()
+        commit = self.repo.write_commit(
+            tree=tree,
+            parents=[tx.commit] if tx.commit else [],
+            author=tx.by,
+            email=f"{tx.by}@sop.invalid",
+            when=tx.now,
+            message=tx.message(),
+        )
+        pending = self.path / PENDING
+        if tx.tags:
+            pending.write_text(json.dumps({"commit": commit, "tags": tx.tags}))
+        self.repo.update_ref(BRANCH, commit, old=tx.commit)
+        for name in tx.tags:
+            self.repo.update_ref(f"refs/tags/{name}", commit, old=None)
+        pending.unlink(missing_ok=True)
+        log.debug("committed %s: %s", commit, tx.subject)
+        return commit
+
+    def _recover(self) -> None:
+        """Finish what a process killed mid-commit left: the head commit's tags.
+
+        The branch moves before tags are written, so a kill in between leaves a
+        committed change without its tags; only the head can be in that state,
+        because every writer runs this first, under the lock.
+        """
+        pending = self.path / PENDING
+        try:
+            record = json.loads(pending.read_text())
+        except FileNotFoundError:
+            return
+        except ValueError:
+            record = {}
+        # Only an interrupted commit is finished; a tag deleted by hand later is
+        # left for `sop audit verify` to report, never silently recreated.
+        if record.get("commit") and record["commit"] == self.head():
+            for name in record.get("tags", []):
+                if self.repo.read_ref(f"refs/tags/{name}") is None:
+                    log.warning("writing tag %s left unwritten by an interrupted commit", name)
+                    self.repo.update_ref(f"refs/tags/{name}", record["commit"], old=None)
+        pending.unlink(missing_ok=True)

@@ -1,0 +1,54 @@
+"""soplib: an office's SOPs as versioned Markdown in a git store.
+
+Reviewed step by step, approved, acknowledged by the staff they apply to, and
+auditable years later. Start with :class:`Store`::
+
+    from soplib import Store, load
+    store = Store.init("sop-store")
+    store.add([load("kpu-01.md")], by="ani")
+"""
+
+from soplib.dates import parse_date
+from soplib.diff import unified
+from soplib.document import Audience, FrontMatter, Item, Section, SopDocument, load, parse
+from soplib.edit import InsertAfter, InsertAtStart, Remove, Replace, apply_edits
+from soplib.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RefusedError,
+    SopError,
+    SopFormatError,
+    StoreBusyError,
+    StoreError,
+)
+from soplib.store import HistoryEntry, SopSummary, SopVersion, Store
+
+__all__ = [
+    "Audience",
+    "ConflictError",
+    "FrontMatter",
+    "HistoryEntry",
+    "InsertAfter",
+    "InsertAtStart",
+    "InvalidInputError",
+    "Item",
+    "NotFoundError",
+    "RefusedError",
+    "Remove",
+    "Replace",
+    "Section",
+    "SopDocument",
+    "SopError",
+    "SopFormatError",
+    "SopSummary",
+    "SopVersion",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "apply_edits",
+    "load",
+    "parse",
+    "parse_date",
+    "unified",
+]

@@ -1,0 +1,67 @@
+"""Shared fixtures: real stores in temporary folders and the real CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from soplib import Store, load
+from soplib.cli import main
+from soplib.cli.demo import demo_files
+
+ACTOR = "ani.pratiwi"
+
+MINIMAL = """\
+---
+id: {id}
+title: {title}
+---
+# Prosedur
+
+1. Langkah pertama.
+2. Langkah kedua.
+3. Langkah ketiga.
+"""
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    """An empty store."""
+    s = Store.init(store_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    """A store holding the four demo SOPs at version 1."""
+    store.add([load(p) for p in demo_files()], by=ACTOR)
+    return store
+
+
+CliRun = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(store_path: Path) -> CliRun:
+    """Run `sop --store <store_path> ARGS...` in-process; returns click's Result."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, ["--store", str(store_path), *args], input=input)
+
+    return run
+
+
+def write_sop(folder: Path, sop_id: str, title: str = "Judul", body: str | None = None) -> Path:
+    """Write a small valid SOP file and return its path."""
+    path = folder / f"{sop_id}.md"
+    path.write_text(body if body is not None else MINIMAL.format(id=sop_id, title=title), encoding="utf-8")
+    return path
