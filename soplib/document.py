@@ -269,9 +269,12 @@ def _split_front(lines: list[str], source: str) -> tuple[str, int]:
 
 
 def _field_line(front_text: str, name: str) -> int:
-    for n, line in enumerate(front_text.splitlines(), start=2):
-        if line.startswith(f"{name}:"):
-            return n
+    """The file line of front-matter key ``name`` (top level first, then nested); else 1."""
+    lines = front_text.splitlines()
+    for nested in (False, True):
+        for n, line in enumerate(lines, start=2):
+            if (line.lstrip(" -") if nested else line).startswith(f"{name}:"):
+                return n
     return 1
 
 
@@ -295,15 +298,17 @@ def _front(front_text: str, source: str) -> FrontMatter:
 
 def _front_error(exc: ValidationError, front_text: str, source: str) -> SopFormatError:
     err = exc.errors()[0]
-    name = str(err["loc"][0]) if err["loc"] else "?"
+    loc = [str(p) for p in err["loc"]]
+    name = loc[-1] if err["type"] == "extra_forbidden" and loc else (loc[0] if loc else "?")
     line = _field_line(front_text, name)
+    where = ".".join(loc)
     if err["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(name, FIELDS, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(FIELDS)})"
-        return SopFormatError(f"unknown front-matter key '{name}'{hint}", source=source, line=line)
+        known = FIELDS if len(loc) == 1 else tuple(Audience.model_fields)
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+        return SopFormatError(f"unknown front-matter key '{where}'{hint}", source=source, line=line)
     if err["type"] == "missing":
         return SopFormatError(f"missing required front-matter key '{name}'", source=source, line=1)
-    where = ".".join(str(p) for p in err["loc"])
     message = str(err["msg"]).removeprefix("Value error, ")
     return SopFormatError(f"front-matter key '{where}': {message}", source=source, line=line)
 
