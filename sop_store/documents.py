@@ -105,7 +105,7 @@ def _parse(doc_id: str, raw: Any) -> DocInfo:
             for v in raw["versions"]
         )
         return DocInfo(doc_id, str(raw["status"]), versions, raw.get("withdrawn"))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"the record of {doc_id} is damaged ({exc}); run `sop audit verify`") from exc
 
 

@@ -85,8 +85,11 @@ class GitRepo:
         try:
             stream = self._repo.odb.stream(bytes.fromhex(sha))
             return stream.type.decode(), stream.read()
-        except (BadObject, ValueError, git.exc.GitError) as exc:
-            raise StoreError(f"object {sha} is missing or unreadable: {exc}") from exc
+        except (BadObject, ValueError, OSError, git.exc.GitError) as exc:
+            raise StoreError(
+                f"object {sha} is missing or unreadable in {self.git_dir}: the store is damaged "
+                "(`git fsck` says more)"
+            ) from exc
 
     def read_blob(self, sha: str) -> bytes:
         kind, data = self.read_object(sha)

@@ -96,7 +96,11 @@ class Snapshot:
         return self.repo.read_blob(sha)
 
     def read_json(self, path: str) -> object:
-        return json.loads(self.read(path))
+        """The JSON file at ``path``; :class:`StoreError` if it is not valid JSON."""
+        try:
+            return json.loads(self.read(path))
+        except ValueError as exc:
+            raise StoreError(f"{path} in the store is not valid JSON ({exc}); the store is damaged") from exc
 
     def list(self, directory: str) -> list[str]:
         """Names directly inside ``directory`` (sorted), or [] if there is none."""
@@ -290,7 +294,11 @@ class GitStore:
         pending = self.path / PENDING
         if tx.tags:
             pending.write_text(json.dumps({"commit": commit, "tags": tx.tags}))
-        self.repo.update_ref(BRANCH, commit, old=tx.commit)
+        try:
+            self.repo.update_ref(BRANCH, commit, old=tx.commit)
+        except BaseException:
+            pending.unlink(missing_ok=True)  # nothing was committed, so no tags are owed
+            raise
         for name in tx.tags:
             self.repo.update_ref(f"refs/tags/{name}", commit, old=None)
         pending.unlink(missing_ok=True)

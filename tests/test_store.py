@@ -1,0 +1,385 @@
+"""The git store: versions, tags, trailers, atomicity, locking, concurrency, damage."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ACTOR, MINIMAL, write_sop
+
+from soplib import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    SopError,
+    Store,
+    StoreError,
+    parse,
+)
+
+SOP_BIN = Path(sys.executable).parent / "sop"
+
+
+def git(store_path: Path, *args: str, input: str | None = None) -> str:
+    """Run plain git on the store's repository; its stdout."""
+    out = subprocess.run(
+        ["git", "--git-dir", str(store_path), *args], input=input, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+def git_commit_file(store_path: Path, path: str, content: str) -> str:
+    """Commit ``content`` at ``path`` on main with plain git (plumbing, as a bare repo needs)."""
+    blob = git(store_path, "hash-object", "-w", "--stdin", input=content)
+    head = git(store_path, "rev-parse", "main")
+    env_index = store_path / "plain-git-index"
+    env = {**os.environ, "GIT_INDEX_FILE": str(env_index)}
+    run = {"capture_output": True, "text": True, "check": True, "env": env}
+    subprocess.run(["git", "--git-dir", str(store_path), "read-tree", head], **run)
+    subprocess.run(
+        [
+            "git",
+            "--git-dir",
+            str(store_path),
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            f"100644,{blob},{path}",
+        ],
+        **run,
+    )
+    tree = subprocess.run(["git", "--git-dir", str(store_path), "write-tree"], **run).stdout.strip()
+    env_index.unlink()
+    commit = git(store_path, "commit-tree", tree, "-p", head, "-m", "edited by plain git")
+    git(store_path, "update-ref", "refs/heads/main", commit, head)
+    return commit
+
+
+def sop(sop_id: str, title: str = "Judul", extra: str = "") -> str:
+    return MINIMAL.format(id=sop_id, title=title) + extra
+
+
+def fsck(store_path: Path) -> None:
+    out = subprocess.run(
+        ["git", "--git-dir", str(store_path), "fsck", "--strict"], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+# -- versions ------------------------------------------------------------------------
+
+
+def test_add_update_and_read_every_version_byte_for_byte(store: Store) -> None:
+    texts = [sop("AB-01"), sop("AB-01", extra="4. Langkah keempat."), sop("AB-01").replace("\n", "\r\n")]
+    store.add([texts[0]], by=ACTOR, message="SOP awal")
+    store.update(texts[1], by=ACTOR, message="Langkah keempat ditambah")
+    v3 = store.update(texts[2], by="budi.santoso", message="Baris CRLF")
+    assert v3.version == 3 and v3.is_current and v3.by == "budi.santoso"
+    for number, text in enumerate(texts, start=1):
+        assert store.text("AB-01", version=number) == text.encode()
+        got = store.get("AB-01", version=number)
+        assert got.text == text and got.version == number
+        assert got.status == ("current" if number == 3 else "superseded")
+    assert store.text("AB-01") == texts[2].encode()
+    shown = subprocess.run(
+        ["git", "--git-dir", str(store.path), "show", "main:sops/AB-01.md"], capture_output=True
+    )
+    assert shown.stdout == texts[2].encode()
+
+
+def test_version_meta_keeps_front_matter_and_fingerprints(store: Store) -> None:
+    (v1,) = store.add([sop("AB-01", "Layanan Arsip")], by=ACTOR, effective_date="2026-01-05")
+    meta = store.info("AB-01").latest.meta
+    assert meta["front"]["title"] == "Layanan Arsip"
+    assert meta["content_sha256"] == v1.document.content_fingerprint
+    assert meta["body_sha256"] == v1.document.body_fingerprint and meta["items"] == 3
+    assert v1.effective_date == "2026-01-05" and v1.action == "add"
+
+
+def test_list_shows_every_sop_with_its_current_version(store: Store) -> None:
+    store.add([sop("AB-02", "Dua"), sop("AB-01", "Satu")], by=ACTOR)
+    store.update(sop("AB-02", "Dua revisi"), by=ACTOR, message="Judul diperbaiki")
+    rows = store.sops()
+    assert [(r.id, r.title, r.version, r.status) for r in rows] == [
+        ("AB-01", "Satu", 1, "active"),
+        ("AB-02", "Dua revisi", 2, "active"),
+    ]
+    assert store.ids() == ["AB-01", "AB-02"]
+
+
+def test_history_tags_and_commits(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR, message="SOP awal")
+    store.update(sop("AB-01", "Baru"), by="budi.santoso", message="Judul baru")
+    hist = store.history("AB-01")
+    assert [(h.version, h.by, h.action, h.message) for h in hist] == [
+        (1, ACTOR, "add", "SOP awal"),
+        (2, "budi.santoso", "update", "Judul baru"),
+    ]
+    assert git(store.path, "tag", "--list").split() == ["sop/AB-01/v1", "sop/AB-01/v2"]
+    for h in hist:
+        assert git(store.path, "rev-parse", f"sop/AB-01/v{h.version}^{{commit}}") == h.commit
+        assert (
+            git(store.path, "show", f"sop/AB-01/v{h.version}:sops/AB-01.md")
+            == store.text("AB-01", version=h.version).decode().strip()
+        )
+    assert hist[1].commit == store.head()
+
+
+def test_each_write_is_one_commit_with_trailers_author_and_store_time(store: Store) -> None:
+    before = int(time.time())
+    store.add([sop("AB-01"), sop("AB-02")], by=ACTOR, message="SOP awal")
+    after = int(time.time())
+    assert git(store.path, "rev-list", "--count", "main") == "2"  # init + add
+    trailers = git(store.path, "log", "-1", "--format=%(trailers:only,unfold)", "main").splitlines()
+    assert trailers == [
+        f"Sop-Actor: {ACTOR}",
+        "Sop-Action: add",
+        "Sop-Tag: sop/AB-01/v1",
+        "Sop-Version: AB-01 1",
+        "Sop-Tag: sop/AB-02/v1",
+        "Sop-Version: AB-02 1",
+    ]
+    author, email, when, committer = git(store.path, "log", "-1", "--format=%an|%ae|%at|%cn", "main").split(
+        "|"
+    )
+    assert (author, email, committer) == (ACTOR, f"{ACTOR}@sop.invalid", "soplib")
+    assert before <= int(when) <= after
+    created = store.info("AB-01").latest.created
+    assert created == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(when)))
+
+
+def test_update_trailers_name_the_action(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    store.update(sop("AB-01", "Baru"), by=ACTOR, message="x")
+    assert (
+        "Sop-Action: update\nSop-Tag: sop/AB-01/v2\nSop-Version: AB-01 2\n"
+        in git(store.path, "log", "-1", "--format=%B") + "\n"
+    )
+
+
+# -- refusals write nothing -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda s: s.add([sop("AB-01")], by=ACTOR), InvalidInputError, "already exists"),
+        (lambda s: s.add([sop("AB-03"), sop("AB-01")], by=ACTOR), InvalidInputError, "already exists"),
+        (lambda s: s.add([sop("AB-03"), sop("AB-03")], by=ACTOR), InvalidInputError, "given twice"),
+        (lambda s: s.add([], by=ACTOR), InvalidInputError, "nothing to add"),
+        (lambda s: s.update(sop("AB-09"), by=ACTOR, message="x"), NotFoundError, "no SOP AB-09"),
+        (lambda s: s.update(sop("AB-01"), by=ACTOR, message=" "), InvalidInputError, "needs a message"),
+        (lambda s: s.add([sop("AB-03")], by="-c"), InvalidInputError, "invalid actor id"),
+        (lambda s: s.add([sop("AB-03")], by="--output=/tmp/x"), InvalidInputError, "invalid actor id"),
+        (lambda s: s.get("AB-01", version=2), NotFoundError, "has no version 2"),
+        (lambda s: s.get("../AB-01"), InvalidInputError, "invalid SOP id"),
+        (lambda s: s.history("-c"), InvalidInputError, "invalid SOP id"),
+    ],
+)
+def test_refused_writes_and_reads_leave_the_store_unchanged(store: Store, call, error, message) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    head, tags = store.head(), git(store.path, "tag", "--list")
+    with pytest.raises(error, match=message):
+        call(store)
+    assert store.head() == head and git(store.path, "tag", "--list") == tags
+    assert store.ids() == ["AB-01"]
+
+
+def test_an_error_inside_a_transaction_writes_nothing(store: Store) -> None:
+    head = store.head()
+    with pytest.raises(RuntimeError), store.transaction(by=ACTOR, subject="x") as tx:
+        store.stage_version(tx, parse(sop("AB-01")), action="add", new=True)
+        raise RuntimeError("boom")
+    assert store.head() == head and store.ids() == [] and git(store.path, "tag", "--list") == ""
+
+
+def test_init_and_open_refuse_what_is_not_a_store(tmp_path: Path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    with pytest.raises(InvalidInputError, match="not empty"):
+        Store.init(tmp_path / "full")
+    with pytest.raises(NotFoundError, match="no soplib store"):
+        Store.open(tmp_path / "nothing")
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "plain")], check=True)
+    with pytest.raises(NotFoundError, match="not a soplib store"):
+        Store.open(tmp_path / "plain")
+
+
+# -- damage never leaks GitPython errors ------------------------------------------------
+
+
+def test_a_missing_object_is_a_store_error(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    blob = store.info("AB-01").latest.blob
+    (store.path / "objects" / blob[:2] / blob[2:]).unlink()
+    reopened = Store.open(store.path)
+    with pytest.raises(StoreError, match="missing or unreadable"):
+        reopened.text("AB-01")
+    reopened.close()
+
+
+def test_a_corrupted_object_is_a_store_error(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    blob = store.info("AB-01").latest.blob
+    path = store.path / "objects" / blob[:2] / blob[2:]
+    path.chmod(0o644)
+    path.write_bytes(b"not a zlib stream")
+    reopened = Store.open(store.path)
+    with pytest.raises(StoreError):
+        reopened.get("AB-01")
+    reopened.close()
+
+
+def test_an_unreadable_objects_folder_is_a_store_error(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    store.close()
+    objects = store.path / "objects"
+    objects.rename(store.path / "objects-moved")
+    objects.write_text("not a folder")
+    with pytest.raises(SopError):
+        Store.open(store.path).sops()
+
+
+@pytest.mark.parametrize("damage", ["{not json", "[]", '{"status": "active"}', '{"versions": [{}]}'])
+def test_a_corrupted_record_is_a_store_error(store: Store, damage: str) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    git_commit_file(store.path, "sops/AB-01.json", damage)
+    with pytest.raises(StoreError, match="AB-01"):
+        store.get("AB-01")
+    with pytest.raises(StoreError):
+        store.update(sop("AB-01", "Baru"), by=ACTOR, message="x")
+
+
+# -- concurrency, locking, compare-and-swap ---------------------------------------------
+
+
+def test_four_cli_processes_adding_at_once_lose_nothing(tmp_path: Path, store: Store) -> None:
+    files: dict[int, list[Path]] = {}
+    for worker in range(4):
+        folder = tmp_path / f"w{worker}"
+        folder.mkdir()
+        files[worker] = [write_sop(folder, f"W{worker}-{n:02d}") for n in range(4)]
+    script = 'for f in "$@"; do "$SOP" --store "$STORE" add "$f" --by "$BY" || exit 1; done'
+    env = {**os.environ, "SOP": str(SOP_BIN), "STORE": str(store.path), "BY": ACTOR}
+    procs = [
+        subprocess.Popen(
+            ["sh", "-c", script, "sh", *map(str, paths)], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for paths in files.values()
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    expected = sorted(f"W{w}-{n:02d}" for w in range(4) for n in range(4))
+    assert store.ids() == expected
+    assert git(store.path, "rev-list", "--count", "main") == str(1 + len(expected))
+    assert git(store.path, "rev-list", "--min-parents=2", "main") == ""  # linear
+    assert sorted(git(store.path, "tag", "--list").split()) == sorted(f"sop/{i}/v1" for i in expected)
+    fsck(store.path)
+
+
+def test_four_library_processes_updating_one_sop_lose_no_version(tmp_path: Path, store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from soplib import Store
+        text = open({str(tmp_path / "AB-01.md")!r}).read()
+        with Store.open({str(store.path)!r}) as store:
+            for n in range(5):
+                note = f"\\nCatatan {{sys.argv[1]}}-{{n}}.\\n"
+                store.update(text + note, by="w" + sys.argv[1], message="x")
+        """
+    )
+    (tmp_path / "AB-01.md").write_text(sop("AB-01"))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(w)], stderr=subprocess.PIPE, text=True)
+        for w in range(4)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    hist = store.history("AB-01")
+    assert [h.version for h in hist] == list(range(1, 22))
+    assert sorted(h.by for h in hist[1:]) == sorted(f"w{w}" for w in range(4) for _ in range(5))
+    assert len({h.commit for h in hist}) == 21
+    fsck(store.path)
+
+
+def test_the_lock_is_released_when_a_writer_is_killed(tmp_path: Path, store: Store) -> None:
+    code = textwrap.dedent(
+        f"""
+        import sys, time
+        from soplib import Store, parse
+        store = Store.open({str(store.path)!r})
+        with store.transaction(by="killed", subject="never committed") as tx:
+            tx.write("notes/x.txt", b"x")
+            print("holding", flush=True)
+            time.sleep(60)
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "holding"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=10)
+        child.stdout.close()
+    started = time.monotonic()
+    store.add([sop("AB-01")], by=ACTOR)
+    assert time.monotonic() - started < 5
+    assert not store.snapshot().exists("notes/x.txt")
+    assert store.ids() == ["AB-01"]
+    fsck(store.path)
+
+
+def test_a_writer_waits_for_the_lock_holder(tmp_path: Path, store: Store) -> None:
+    code = textwrap.dedent(
+        f"""
+        import time
+        from soplib import Store
+        store = Store.open({str(store.path)!r})
+        with store.transaction(by="first", subject="first") as tx:
+            tx.write("notes/first.txt", b"1")
+            print("holding", flush=True)
+            time.sleep(0.5)
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "holding"
+    store.add([sop("AB-01")], by=ACTOR)
+    assert child.wait(timeout=10) == 0
+    child.stdout.close()
+    # The first writer committed first; the second built on it.
+    assert git(store.path, "log", "--format=%an", "main").split() == [ACTOR, "first", "soplib"]
+
+
+def test_a_cas_conflict_writes_nothing(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    with pytest.raises(ConflictError, match="moved"), store.transaction(by=ACTOR, subject="lost") as tx:
+        store.stage_version(tx, parse(sop("AB-01", "Baru")), action="update", new=False)
+        moved = git_commit_file(store.path, "notes/plain.txt", "written by plain git\n")
+    assert store.head() == moved
+    assert git(store.path, "tag", "--list").split() == ["sop/AB-01/v1"]
+    assert not (store.path / "soplib-pending.json").exists()
+    assert [h.version for h in store.history("AB-01")] == [1]
+    v2 = store.update(sop("AB-01", "Baru"), by=ACTOR, message="again")
+    assert v2.version == 2 and git(store.path, "rev-parse", "main~1") == moved
+    fsck(store.path)
+
+
+def test_a_tag_left_unwritten_by_a_killed_commit_is_finished_by_the_next_writer(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    head = store.head()
+    git(store.path, "tag", "-d", "sop/AB-01/v1")
+    (store.path / "soplib-pending.json").write_text(json.dumps({"commit": head, "tags": ["sop/AB-01/v1"]}))
+    store.add([sop("AB-02")], by=ACTOR)
+    assert git(store.path, "rev-parse", "sop/AB-01/v1") == head
+    assert not (store.path / "soplib-pending.json").exists()
