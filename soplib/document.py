@@ -297,7 +297,8 @@ def _front(front_text: str, source: str) -> FrontMatter:
 
 
 def _front_error(exc: ValidationError, front_text: str, source: str) -> SopFormatError:
-    err = exc.errors()[0]
+    # An unknown key is usually a misspelt known one: report it before the "missing" it causes.
+    err = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     loc = [str(p) for p in err["loc"]]
     name = loc[-1] if err["type"] == "extra_forbidden" and loc else (loc[0] if loc else "?")
     line = _field_line(front_text, name)

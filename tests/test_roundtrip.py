@@ -8,8 +8,8 @@ exactly to the items an edit touched.
 
 from __future__ import annotations
 
-import difflib
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,11 @@ from soplib.document import normalise, slugify
 
 WORDS = ["petugas", "berkas", "memeriksa", "pemohon", "surat", "arsip", "laporan", "kepala", "segera"]
 NEW_TAG = re.compile(r"\bb\d+\b")
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("ROUNDTRIP_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @dataclass
@@ -194,7 +198,7 @@ def _new_text(kind: str, n: int) -> str:
 
 
 def _touched_lines(doc_text: str, edits: list[object]) -> set[int]:
-    """0-based line numbers an edit may change: removed/replaced items and blank lines."""
+    """0-based line numbers an edit may change: blank lines and removed/replaced items."""
     doc = parse(doc_text)
     lines = doc.lines
     touched = {n for n, line in enumerate(lines) if not line.strip()}
@@ -219,18 +223,11 @@ def test_edits_change_only_the_touched_lines() -> None:
         assert new.front == doc.front
         old_lines, new_lines = doc.lines, new.lines
         touched = _touched_lines(text, edits)
-        matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-        for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-            if tag in ("delete", "replace"):
-                assert set(range(a1, a2)) <= touched, (old_lines[a1:a2], new_lines[b1:b2])
-            if tag in ("insert", "replace"):
-                # New lines are blank or carry a new text's tag (b1, b2 ...).
-                for line in new_lines[b1:b2]:
-                    assert not line.strip() or NEW_TAG.search(line), line
-        # Untouched lines survive byte for byte and in order.
+        # Every non-blank line is either new text (tagged b1, b2 ...) or an untouched
+        # line of the old version, byte for byte and in the same order.
         kept = [line for n, line in enumerate(old_lines) if n not in touched]
-        it = iter(new_lines)
-        assert all(line in it for line in kept)
+        old_in_new = [line for line in new_lines if line.strip() and not NEW_TAG.search(line)]
+        assert old_in_new == kept
 
     check()
 

@@ -1,0 +1,66 @@
+"""The public API: a sorted ``__all__`` that matches what soplib exports, and docs/api.md runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import soplib
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_all_is_sorted_and_unique() -> None:
+    assert soplib.__all__ == sorted(soplib.__all__)
+    assert len(set(soplib.__all__)) == len(soplib.__all__)
+
+
+def test_all_matches_what_is_exported() -> None:
+    for name in soplib.__all__:
+        assert getattr(soplib, name) is not None, name
+    eager = {
+        n for n, v in vars(soplib).items() if not n.startswith("_") and not isinstance(v, types.ModuleType)
+    }
+    lazy = set(soplib._EXPORTS)
+    assert set(soplib.__all__) == eager | lazy
+
+
+def test_lazy_names_come_from_the_module_that_defines_them() -> None:
+    for name, module in soplib._EXPORTS.items():
+        assert getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name) is getattr(
+            soplib, name
+        )
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    try:
+        soplib.NoSuchThing
+    except AttributeError as exc:
+        assert "NoSuchThing" in str(exc)
+    else:
+        raise AssertionError("soplib.NoSuchThing did not raise")
+
+
+def test_importing_the_cli_does_not_import_the_heavy_libraries() -> None:
+    heavy = "('git', 'pydantic', 'markdown_it', 'yaml')"
+    code = f"import sys, soplib.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_script_in_docs_api_md_runs(tmp_path: Path) -> None:
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks, "docs/api.md has no python block"
+    script = tmp_path / "api_example.py"
+    script.write_text(blocks[0], encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, env={**os.environ}
+    )
+    assert out.returncode == 0, out.stderr
+    assert "KPU-NTB-SOP-04" in out.stdout
+    assert (tmp_path / "sop-store" / "HEAD").is_file()
