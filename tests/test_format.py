@@ -273,3 +273,21 @@ def test_body_fingerprint_is_whitespace_blind_but_content_fingerprint_is_not() -
     assert a.body_fingerprint == b.body_fingerprint != c.body_fingerprint
     assert a.content_fingerprint != b.content_fingerprint
     assert a.meta()["body_sha256"] == a.body_fingerprint and a.meta()["items"] == 1
+
+
+def test_the_example_in_docs_format_md_is_valid() -> None:
+    import re
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "format.md"
+    example = re.findall(r"```markdown\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL)[0]
+    doc = parse(example, source="docs/format.md")
+    assert doc.id == "KPU-NTB-SOP-04" and doc.front.warnings == ("Barang wajib dikembalikan dalam kondisi baik",)
+    assert [i.key for i in doc.items] == [
+        "tujuan/1",
+        "prosedur/1",
+        "prosedur/2",
+        "prosedur/3",
+        "mutu-baku/1",
+        "mutu-baku/2",
+    ]
+    assert doc.item("prosedur/2").text.endswith("- periksa kondisi fisik")
