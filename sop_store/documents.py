@@ -10,12 +10,13 @@ fingerprints, approval and effective date there). Each version is also tagged
 
 from __future__ import annotations
 
-import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sop_store.errors import InvalidInputError, NotFoundError, StoreError
+from sop_store.gitrepo import object_id
 from sop_store.ids import validate_doc_id
 from sop_store.store import Snapshot, Transaction
 
@@ -38,7 +39,7 @@ def tag_name(doc_id: str, version: int) -> str:
 
 def blob_id(content: bytes) -> str:
     """The git object id ``content`` has as a blob (computed, not written)."""
-    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()  # noqa: S324 (git's id)
+    return object_id("blob", content)
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,29 @@ def _dump(info: DocInfo) -> dict[str, Any]:
     }
 
 
+# Parsed records by (id, blob id). A blob id names its content, so an entry can
+# never go stale; it saves re-parsing a record that grows with every version.
+_RECORDS: OrderedDict[tuple[str, str], DocInfo] = OrderedDict()
+
+
+def _remember(doc_id: str, blob: str, info: DocInfo) -> None:
+    _RECORDS[(doc_id, blob)] = info
+    if len(_RECORDS) > 2048:
+        _RECORDS.popitem(last=False)
+
+
 def doc_info(snap: Snapshot, doc_id: str) -> DocInfo:
     """The record of ``doc_id``; :class:`NotFoundError` if the store has no such document."""
     path = record_path(doc_id)
-    if not snap.exists(path):
+    blob = snap.blob_id(path)
+    if blob is None:
         raise NotFoundError(f"no SOP {doc_id} in the store; `sop list` shows what there is")
-    return _parse(doc_id, snap.read_json(path))
+    cached = _RECORDS.get((doc_id, blob))
+    if cached is not None:
+        return cached
+    info = _parse(doc_id, snap.read_json(path))
+    _remember(doc_id, blob, info)
+    return info
 
 
 def doc_ids(snap: Snapshot) -> list[str]:
@@ -174,7 +192,7 @@ def put_version(
     )
     info = DocInfo(doc_id, ACTIVE, (*info.versions, version))
     tx.write(text_path(doc_id), content)
-    tx.write_json(record_path(doc_id), _dump(info))
+    _remember(doc_id, blob_id(tx.write_json(record_path(doc_id), _dump(info))), info)
     tx.tag(tag_name(doc_id, number))
     tx.trailer("Sop-Version", f"{doc_id} {number}")
     return version

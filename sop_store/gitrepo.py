@@ -2,9 +2,10 @@
 
 GitPython's index API costs ~26 ms a commit; writing the blob, tree and commit
 objects straight into the object database and moving the branch ourselves costs
-a few milliseconds. Reads go through GitPython's object database (a persistent
-``git cat-file --batch``), trees are parsed once and cached by id (they are
-immutable).
+a few milliseconds. Loose objects are read and written in-process (one zlib
+call and one file each, as git lays them out); objects git has packed are read
+through GitPython's object database (a persistent ``git cat-file --batch``).
+Trees and commits are parsed once and cached by id (they are immutable).
 
 Refs are moved only by compare-and-swap: the caller says which commit it built
 on, and the ref is rewritten through git's own ``<ref>.lock`` protocol only if it
@@ -14,17 +15,17 @@ lost updates impossible, even beside a plain ``git`` process.
 
 from __future__ import annotations
 
-import io
+import hashlib
 import logging
 import os
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import git
 from git.objects.fun import tree_entries_from_data
-from gitdb import IStream, LooseObjectDB
 from gitdb.exc import BadObject
 
 from sop_store.errors import ConflictError, NotFoundError, StoreError
@@ -46,6 +47,11 @@ def _tree_sort_key(item: tuple[str, tuple[int, str]]) -> bytes:
     return name.encode() + (b"/" if mode == MODE_TREE else b"")
 
 
+def object_id(kind: str, data: bytes) -> str:
+    """The id git gives an object of ``kind`` with ``data`` (computed, not written)."""
+    return hashlib.sha1(b"%s %d\0%s" % (kind.encode(), len(data), data)).hexdigest()  # noqa: S324 (git's id)
+
+
 class GitRepo:
     """One git repository, bare, opened for soplib's reads and writes."""
 
@@ -56,9 +62,8 @@ class GitRepo:
         except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError) as exc:
             raise NotFoundError(f"no git repository at {git_dir}") from exc
         self._trees: OrderedDict[str, TreeEntries] = OrderedDict()
-        # GitPython's own store() runs `git hash-object` per object; gitdb's loose
-        # database writes the same zlib'd file in-process, ~20 times faster.
-        self._loose = LooseObjectDB(str(git_dir / "objects"))
+        self._commits: OrderedDict[str, dict[str, object]] = OrderedDict()
+        self._objects = git_dir / "objects"
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -77,11 +82,15 @@ class GitRepo:
         """Stop GitPython's helper processes and forget cached trees."""
         self._repo.close()
         self._trees.clear()
+        self._commits.clear()
 
     # -- objects -------------------------------------------------------------------
 
     def read_object(self, sha: str) -> tuple[str, bytes]:
         """Return (type, data) of an object."""
+        loose = self._read_loose(sha)
+        if loose is not None:
+            return loose
         try:
             stream = self._repo.odb.stream(bytes.fromhex(sha))
             return stream.type.decode(), stream.read()
@@ -90,6 +99,24 @@ class GitRepo:
                 f"object {sha} is missing or unreadable in {self.git_dir}: the store is damaged "
                 "(`git fsck` says more)"
             ) from exc
+
+    def _read_loose(self, sha: str) -> tuple[str, bytes] | None:
+        # ~20 µs against ~150 µs for a round trip through `git cat-file --batch`.
+        # None when the object is not loose (packed by `git gc`, or missing).
+        try:
+            raw = zlib.decompress((self._objects / sha[:2] / sha[2:]).read_bytes())
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, zlib.error) as exc:
+            raise StoreError(
+                f"object {sha} in {self.git_dir} is unreadable ({exc}); the store is damaged"
+            ) from exc
+        header, _, data = raw.partition(b"\0")
+        kind, _, size = header.partition(b" ")
+        # The id is the hash of the content: a damaged file cannot pass for the object.
+        if hashlib.sha1(raw).hexdigest() != sha or not size.isdigit() or int(size) != len(data):  # noqa: S324
+            raise StoreError(f"object {sha} in {self.git_dir} is damaged (its content does not match its id)")
+        return kind.decode(), data
 
     def read_blob(self, sha: str) -> bytes:
         kind, data = self.read_object(sha)
@@ -113,7 +140,17 @@ class GitRepo:
         return entries
 
     def read_commit(self, sha: str) -> dict[str, object]:
-        """Return a commit's tree, parents, author, time and message."""
+        """Return a commit's tree, parents, author, time and message (cached: commits never change)."""
+        cached = self._commits.get(sha)
+        if cached is not None:
+            return cached
+        commit = self._parse_commit(sha)
+        self._commits[sha] = commit
+        if len(self._commits) > 4096:
+            self._commits.popitem(last=False)
+        return commit
+
+    def _parse_commit(self, sha: str) -> dict[str, object]:
         kind, data = self.read_object(sha)
         if kind != "commit":
             raise StoreError(f"object {sha} is a {kind}, not a commit")
@@ -140,12 +177,33 @@ class GitRepo:
         }
 
     def write_object(self, kind: str, data: bytes) -> str:
-        """Write one loose object in-process and return its id."""
+        """Write one loose object in-process and return its id.
+
+        As git does: the compressed object goes to a temporary file in its fan-out
+        folder, then is renamed to its id, so a reader never sees half an object.
+        Like git's default (``core.fsync`` leaves loose objects and refs out), no
+        fsync: a killed process cannot lose what the kernel already holds.
+        """
+        raw = b"%s %d\0%s" % (kind.encode(), len(data), data)
+        sha = hashlib.sha1(raw).hexdigest()  # noqa: S324 (git's object id)
+        folder = self._objects / sha[:2]
+        path = folder / sha[2:]
+        if path.is_file():
+            return sha  # objects are immutable: the same id is the same content
+        tmp = folder / f"tmp_obj_{os.getpid()}_{sha[2:10]}"
         try:
-            stream = self._loose.store(IStream(kind.encode(), len(data), io.BytesIO(data)))
+            folder.mkdir(exist_ok=True)
+            tmp.unlink(missing_ok=True)  # left by a killed process that had our pid
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            try:
+                os.write(fd, zlib.compress(raw, 1))
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
         except OSError as exc:
+            tmp.unlink(missing_ok=True)
             raise StoreError(f"cannot write to the store: {exc.strerror or exc}") from exc
-        return bytes(stream.binsha).hex()
+        return sha
 
     def write_tree(self, entries: TreeEntries) -> str:
         parts = []
@@ -224,7 +282,6 @@ class GitRepo:
                     f"{name} moved (expected {old or 'nothing'}, found {current}); nothing was written"
                 )
             os.write(fd, (new + "\n").encode())
-            os.fsync(fd)
             os.close(fd)
             fd = -1
             os.replace(lock, path)

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sop_store.errors import InvalidInputError, NotFoundError, StoreError
-from sop_store.gitrepo import BRANCH, MODE_BLOB, MODE_TREE, GitRepo, TreeEntries
+from sop_store.gitrepo import BRANCH, MODE_BLOB, MODE_TREE, GitRepo, TreeEntries, object_id
 from sop_store.ids import validate_name, validate_path
 from sop_store.lock import StoreLock
 
@@ -124,6 +124,7 @@ class Transaction(Snapshot):
         self.now = int(time.time())
         self.trailers: list[tuple[str, str]] = []
         self.tags: list[str] = []
+        self.committed: str | None = None  # the commit made, once the block has succeeded
         self._staged: dict[str, bytes | None] = {}
 
     @property
@@ -134,8 +135,11 @@ class Transaction(Snapshot):
         """Stage ``data`` as the new content of ``path``."""
         self._staged[validate_path(path)] = data
 
-    def write_json(self, path: str, value: object) -> None:
-        self.write(path, (json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n").encode())
+    def write_json(self, path: str, value: object) -> bytes:
+        """Stage ``value`` as JSON (sorted keys, UTF-8) at ``path``; the bytes staged."""
+        data = (json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n").encode()
+        self.write(path, data)
+        return data
 
     def delete(self, path: str) -> None:
         self._staged[validate_path(path)] = None
@@ -158,7 +162,8 @@ class Transaction(Snapshot):
     # Reads see staged writes.
     def blob_id(self, path: str) -> str | None:
         if path in self._staged:
-            return None if self._staged[path] is None else "staged"
+            data = self._staged[path]
+            return None if data is None else object_id("blob", data)
         return super().blob_id(path)
 
     def read(self, path: str) -> bytes:
@@ -279,7 +284,7 @@ class GitStore:
             tx = Transaction(self.repo, self.head(), by=by, subject=subject)
             yield tx
             if tx.has_changes:
-                self._commit(tx)
+                tx.committed = self._commit(tx)
 
     def _commit(self, tx: Transaction) -> str:
         tree = tx.build_tree()

@@ -115,6 +115,26 @@ def _status(info: sop_store.DocInfo, number: int) -> Status:
     return "current" if number == info.latest.version else "superseded"
 
 
+def _version(
+    record: sop_store.VersionInfo, document: SopDocument, status: Status, commit: str | None
+) -> SopVersion:
+    meta = record.meta
+    return SopVersion(
+        id=record.doc_id,
+        version=record.version,
+        status=status,
+        created=record.created,
+        by=record.by,
+        action=record.action,
+        message=record.message,
+        effective_date=meta.get("effective_date"),
+        approved_by=meta.get("approved_by"),
+        session=meta.get("session"),
+        commit=commit,
+        document=document,
+    )
+
+
 def _as_document(item: SopDocument | str | bytes | Path) -> SopDocument:
     if isinstance(item, SopDocument):
         return item
@@ -199,8 +219,8 @@ class Store:
         subject = f"Add {ids[0]}: {docs[0].title}" if len(docs) == 1 else f"Add {len(docs)} SOPs"
         with self.transaction(by=by, subject=subject) as tx:
             tx.trailer("Sop-Action", "add")
-            for doc in docs:
-                self.stage_version(
+            staged = [
+                self._stage(
                     tx,
                     doc,
                     action="add",
@@ -208,7 +228,11 @@ class Store:
                     new=True,
                     extra={"effective_date": effective_date or tx.now_iso[:10]},
                 )
-        return [self.get(i, version=1) for i in ids]
+                for doc in docs
+            ]
+        return [
+            _version(record, doc, "current", tx.committed) for record, doc in zip(staged, docs, strict=True)
+        ]
 
     def update(
         self,
@@ -233,8 +257,9 @@ class Store:
             extra: dict[str, Any] = {"effective_date": effective_date or tx.now_iso[:10]}
             if editorial:
                 extra["editorial"] = {"reason": editorial, "by": tx.by}
-            version = self.stage_version(tx, doc, action="update", message=message, new=False, extra=extra)
-        return self.get(doc.id, version=version)
+            record = self._stage(tx, doc, action="update", message=message, new=False, extra=extra)
+        # Built from what was just written: no second read and parse of the text.
+        return _version(record, doc, "current", tx.committed)
 
     def stage_version(
         self,
@@ -247,11 +272,22 @@ class Store:
         extra: dict[str, Any] | None = None,
     ) -> int:
         """Stage a version of ``doc`` in ``tx`` (used by approval too); its number."""
+        return self._stage(tx, doc, action=action, message=message, new=new, extra=extra).version
+
+    def _stage(
+        self,
+        tx: Transaction,
+        doc: SopDocument,
+        *,
+        action: str,
+        message: str,
+        new: bool,
+        extra: dict[str, Any] | None,
+    ) -> sop_store.VersionInfo:
         meta = {**doc.meta(), **(extra or {})}
-        info = sop_store.put_version(
+        return sop_store.put_version(
             tx, doc.id, doc.text.encode(), action=action, message=message, meta=meta, new=new
         )
-        return info.version
 
     def ids(self, *, snapshot: Snapshot | None = None) -> list[str]:
         """Every SOP id in the store, withdrawn ones included, sorted."""
@@ -271,22 +307,8 @@ class Store:
         info = sop_store.doc_info(snap, sop_id)
         number = info.latest.version if version is None else version
         record = info.version(number)
-        data = snap.repo.read_blob(record.blob)
-        meta = record.meta
-        return SopVersion(
-            id=sop_id,
-            version=number,
-            status=_status(info, number),
-            created=record.created,
-            by=record.by,
-            action=record.action,
-            message=record.message,
-            effective_date=meta.get("effective_date"),
-            approved_by=meta.get("approved_by"),
-            session=meta.get("session"),
-            commit=self.tag_commit(sop_id, number),
-            document=parse(data, source=f"{sop_id} v{number}"),
-        )
+        document = parse(snap.repo.read_blob(record.blob), source=f"{sop_id} v{number}")
+        return _version(record, document, _status(info, number), self.tag_commit(sop_id, number))
 
     def text(self, sop_id: str, *, version: int | None = None) -> bytes:
         """The exact stored bytes of a version (default: the latest)."""

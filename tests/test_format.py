@@ -281,7 +281,9 @@ def test_the_example_in_docs_format_md_is_valid() -> None:
     docs = Path(__file__).resolve().parent.parent / "docs" / "format.md"
     example = re.findall(r"```markdown\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL)[0]
     doc = parse(example, source="docs/format.md")
-    assert doc.id == "KPU-NTB-SOP-04" and doc.front.warnings == ("Barang wajib dikembalikan dalam kondisi baik",)
+    assert doc.id == "KPU-NTB-SOP-04" and doc.front.warnings == (
+        "Barang wajib dikembalikan dalam kondisi baik",
+    )
     assert [i.key for i in doc.items] == [
         "tujuan/1",
         "prosedur/1",

@@ -383,3 +383,26 @@ def test_a_tag_left_unwritten_by_a_killed_commit_is_finished_by_the_next_writer(
     store.add([sop("AB-02")], by=ACTOR)
     assert git(store.path, "rev-parse", "sop/AB-01/v1") == head
     assert not (store.path / "soplib-pending.json").exists()
+
+
+def test_a_store_packed_by_git_gc_still_reads_and_writes(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    store.update(sop("AB-01", "Baru"), by=ACTOR, message="x")
+    store.close()
+    git(store.path, "gc", "-q", "--prune=now")
+    assert not any(p.name != "pack" and p.name != "info" for p in (store.path / "objects").iterdir())
+    with Store.open(store.path) as packed:
+        assert packed.text("AB-01", version=1) == sop("AB-01").encode()
+        assert packed.get("AB-01").document.title == "Baru"
+        assert packed.update(sop("AB-01", "Lagi"), by=ACTOR, message="y").version == 3
+        assert [h.version for h in packed.history("AB-01")] == [1, 2, 3]
+    fsck(store.path)
+
+
+def test_objects_are_written_as_git_writes_them(store: Store) -> None:
+    (v1,) = store.add([sop("AB-01")], by=ACTOR)
+    blob = store.info("AB-01").latest.blob
+    assert git(store.path, "cat-file", "-t", blob) == "blob"
+    assert git(store.path, "hash-object", "--stdin", input=sop("AB-01")) == blob
+    assert v1.commit == store.head() == git(store.path, "rev-parse", "main")
+    assert not list(store.path.glob("objects/*/tmp_obj_*"))
