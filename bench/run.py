@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from soplib import Store, parse
+from soplib import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SOP = Path(sys.executable).parent / "sop"
@@ -148,14 +148,15 @@ def measure(folder: Path, *, sops: int, commits: int, repeat: int) -> list[tuple
 
     old_rev = store.history(sop_id)[0].commit
     assert old_rev is not None
+    git_dir = ["git", "--git-dir", str(store_path)]
+    show = [*git_dir, "show", f"{old_rev}:sops/{sop_id}.md"]
+    log = [*git_dir, "log", "--format=%H %an %at %s", "--", f"sops/{sop_id}.md"]
     rows.append(
         (
             "`Store.text(id, version=1)` (warm)",
             median_ms(lambda: store.text(sop_id, version=1), repeat),
             "`git show REV:PATH`",
-            median_ms(
-                lambda: run(["git", "--git-dir", str(store_path), "show", f"{old_rev}:sops/{sop_id}.md"]), repeat
-            ),
+            median_ms(lambda: run(show), repeat),
         )
     )
     rows.append(
@@ -171,12 +172,7 @@ def measure(folder: Path, *, sops: int, commits: int, repeat: int) -> list[tuple
             f"`Store.history(id)` ({len(store.history(sop_id))} versions, warm)",
             median_ms(lambda: store.history(sop_id), repeat),
             "`git log --format=... -- PATH`",
-            median_ms(
-                lambda: run(
-                    ["git", "--git-dir", str(store_path), "log", "--format=%H %an %at %s", "--", f"sops/{sop_id}.md"]
-                ),
-                repeat,
-            ),
+            median_ms(lambda: run(log), repeat),
         )
     )
     store.close()

@@ -23,10 +23,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-import git
-from git.objects.fun import tree_entries_from_data
-from gitdb.exc import BadObject
+from typing import Any
 
 from sop_store.errors import ConflictError, NotFoundError, StoreError
 
@@ -52,15 +49,32 @@ def object_id(kind: str, data: bytes) -> str:
     return hashlib.sha1(b"%s %d\0%s" % (kind.encode(), len(data), data)).hexdigest()  # noqa: S324 (git's id)
 
 
+def _parse_tree(sha: str, data: bytes) -> TreeEntries:
+    """The entries of a tree object: ``<octal mode> <name>\\0<20-byte id>`` repeated."""
+    entries: TreeEntries = {}
+    i = 0
+    try:
+        while i < len(data):
+            space = data.index(b" ", i)
+            nul = data.index(b"\0", space)
+            name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
+            entries[name] = (int(data[i:space], 8), data[nul + 1 : nul + 21].hex())
+            i = nul + 21
+    except ValueError as exc:
+        raise StoreError(f"tree {sha} is damaged ({exc}); `git fsck` says more") from exc
+    return entries
+
+
 class GitRepo:
     """One git repository, bare, opened for soplib's reads and writes."""
 
     def __init__(self, git_dir: Path) -> None:
         self.git_dir = git_dir
-        try:
-            self._repo = git.Repo(git_dir)
-        except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError) as exc:
-            raise NotFoundError(f"no git repository at {git_dir}") from exc
+        if not (git_dir / "HEAD").is_file() or not (git_dir / "objects").is_dir():
+            raise NotFoundError(f"no git repository at {git_dir}")
+        # GitPython is opened only when needed (packed objects, git commands):
+        # importing it costs ~90 ms, a third of a cold `sop update`.
+        self._repo: Any = None
         self._trees: OrderedDict[str, TreeEntries] = OrderedDict()
         self._commits: OrderedDict[str, dict[str, object]] = OrderedDict()
         self._objects = git_dir / "objects"
@@ -70,6 +84,8 @@ class GitRepo:
     @classmethod
     def init_bare(cls, path: Path) -> GitRepo:
         """Create a bare repository whose HEAD names ``main``."""
+        import git
+
         try:
             git.Repo.init(path, bare=True, mkdir=True, initial_branch="main")
         except git.exc.GitError as exc:
@@ -80,9 +96,22 @@ class GitRepo:
 
     def close(self) -> None:
         """Stop GitPython's helper processes and forget cached trees."""
-        self._repo.close()
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None
         self._trees.clear()
         self._commits.clear()
+
+    def _gitpython(self) -> Any:
+        """GitPython's ``Repo`` for this repository, opened on first use."""
+        if self._repo is None:
+            import git
+
+            try:
+                self._repo = git.Repo(self.git_dir)
+            except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError) as exc:
+                raise NotFoundError(f"no git repository at {self.git_dir}") from exc
+        return self._repo
 
     # -- objects -------------------------------------------------------------------
 
@@ -91,8 +120,11 @@ class GitRepo:
         loose = self._read_loose(sha)
         if loose is not None:
             return loose
+        import git
+        from gitdb.exc import BadObject
+
         try:
-            stream = self._repo.odb.stream(bytes.fromhex(sha))
+            stream = self._gitpython().odb.stream(bytes.fromhex(sha))
             return stream.type.decode(), stream.read()
         except (BadObject, ValueError, OSError, git.exc.GitError) as exc:
             raise StoreError(
@@ -133,7 +165,7 @@ class GitRepo:
         kind, data = self.read_object(sha)
         if kind != "tree":
             raise StoreError(f"object {sha} is a {kind}, not a tree")
-        entries = {name: (mode, binsha.hex()) for binsha, mode, name in tree_entries_from_data(data)}
+        entries = _parse_tree(sha, data)
         self._trees[sha] = entries
         if len(self._trees) > 4096:
             self._trees.popitem(last=False)
@@ -330,8 +362,10 @@ class GitRepo:
 
     def run_git(self, *args: str) -> tuple[int, str]:
         """Run a git command (never with user strings as options); (status, output)."""
+        import git
+
         try:
-            out = self._repo.git.execute(
+            out = self._gitpython().git.execute(
                 ["git", "--git-dir", str(self.git_dir), *args],
                 with_extended_output=True,
                 with_exceptions=False,
