@@ -237,13 +237,18 @@ class GitRepo:
             raise StoreError(f"cannot write to the store: {exc.strerror or exc}") from exc
         return sha
 
-    def write_tree(self, entries: TreeEntries) -> str:
-        parts = []
-        for name, (mode, sha) in sorted(entries.items(), key=_tree_sort_key):
-            parts.append(b"%o %s\0%s" % (mode, name.encode(), bytes.fromhex(sha)))
-        data = b"".join(parts)
+    def write_tree(self, entries: TreeEntries, *, in_order: bool = False) -> str:
+        """Write a tree object; ``in_order``: ``entries`` are already in git's order.
+
+        An entries mapping read from a tree keeps git's order, and replacing values
+        keeps it: a commit that only changes files need not sort a big folder.
+        """
+        items = entries.items() if in_order else sorted(entries.items(), key=_tree_sort_key)
+        data = b"".join(
+            [b"%o %s\0%s" % (mode, name.encode(), bytes.fromhex(sha)) for name, (mode, sha) in items]
+        )
         sha = self.write_object("tree", data)
-        self._trees[sha] = dict(entries)
+        self._trees[sha] = dict(items)  # in git order, as read_tree gives them
         return sha
 
     def write_commit(

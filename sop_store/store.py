@@ -201,6 +201,14 @@ class Transaction(Snapshot):
 
     def _apply(self, tree: str | None, changes: dict[str, bytes | None]) -> str | None:
         entries: TreeEntries = dict(self.repo.read_tree(tree)) if tree else {}
+        in_order = True  # stays true while only existing entries of the same kind change
+
+        def put(name: str, mode: int, sha: str) -> None:
+            nonlocal in_order
+            old = entries.get(name)
+            in_order = in_order and old is not None and old[0] == mode
+            entries[name] = (mode, sha)
+
         nested: dict[str, dict[str, bytes | None]] = {}
         for path, data in changes.items():
             head, sep, rest = path.partition("/")
@@ -209,17 +217,17 @@ class Transaction(Snapshot):
             elif data is None:
                 entries.pop(head, None)
             else:
-                entries[head] = (MODE_BLOB, self.repo.write_object("blob", data))
+                put(head, MODE_BLOB, self.repo.write_object("blob", data))
         for name, sub in nested.items():
             old = entries.get(name)
             sub_tree = self._apply(old[1] if old and old[0] == MODE_TREE else None, sub)
             if sub_tree is None:
                 entries.pop(name, None)
             else:
-                entries[name] = (MODE_TREE, sub_tree)
+                put(name, MODE_TREE, sub_tree)
         if not entries:
             return None
-        return self.repo.write_tree(entries)
+        return self.repo.write_tree(entries, in_order=in_order)
 
 
 class GitStore:

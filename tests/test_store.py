@@ -406,3 +406,17 @@ def test_objects_are_written_as_git_writes_them(store: Store) -> None:
     assert git(store.path, "hash-object", "--stdin", input=sop("AB-01")) == blob
     assert v1.commit == store.head() == git(store.path, "rev-parse", "main")
     assert not list(store.path.glob("objects/*/tmp_obj_*"))
+
+
+def test_trees_stay_in_git_order_through_adds_updates_and_new_folders(store: Store) -> None:
+    ids = ["AB-1", "AB.1", "AB_1", "AB1", "AB-10", "AB"]
+    for sop_id in ids:
+        store.add([sop(sop_id)], by=ACTOR)
+        store.update(sop(sop_id, "Baru"), by=ACTOR, message="x")
+    with store.transaction(by=ACTOR, subject="folders named like files") as tx:
+        tx.write("sops.d/x.txt", b"x")
+        tx.write("sop/x.txt", b"x")
+        tx.write("sops-1", b"x")
+    store.update(sop("AB", "Lagi"), by=ACTOR, message="y")
+    assert store.ids() == sorted(ids)
+    fsck(store.path)
