@@ -146,7 +146,8 @@ def doc_info(snap: Snapshot, doc_id: str) -> DocInfo:
 
 def doc_ids(snap: Snapshot) -> list[str]:
     """Ids of every document ever added (withdrawn ones too), sorted."""
-    return [name[:-5] for name in snap.list(DOC_DIR) if name.endswith(".json")]
+    # Sorted by id, not by file name: "AB.json" sorts after "AB-1.json", "AB" before "AB-1".
+    return sorted(name[:-5] for name in snap.list(DOC_DIR) if name.endswith(".json"))
 
 
 def read_version(snap: Snapshot, doc_id: str, version: int) -> bytes:
