@@ -115,6 +115,7 @@ def measure(folder: Path, *, sops: int, commits: int, repeat: int) -> list[tuple
     run(["git", "clone", "-q", str(store_path), str(clone)])
     run(["git", "-C", str(clone), "config", "user.name", ACTOR])
     run(["git", "-C", str(clone), "config", "user.email", f"{ACTOR}@sop.invalid"])
+    os.sync()  # let the build's writes reach the disk before anything is timed
     rows = []
 
     store = Store.open(store_path)
@@ -200,6 +201,7 @@ def report(rows: list[tuple[str, float, str, float]], *, sops: int, commits: int
     for ours, ms, theirs, git_ms in rows:
         lines.append(f"| {ours} | {ms:.2f} ms | {theirs} | {git_ms:.2f} ms | {ms / git_ms:.2f} |")
     table = "\n".join(lines)
+    goals = "\n".join(_goals(rows))
     return f"""# Benchmarks
 
 Measured by `bench/run.py` (`make bench`) on {time.strftime("%Y-%m-%d", time.gmtime())}, in one run:
@@ -229,9 +231,48 @@ What is compared:
   its date, author, action, message) plus each version's tag; `git log --
   PATH` walks the commits.
 
+Against the goals issue 6 sets (measured here in a store of {commits} commits;
+issue 6 asks for 10,000):
+
+{goals}
+
+Where the write time goes (`Store.update`, profiled in the 500-SOP store):
+about a sixth is parsing and validating the document, a third is building the
+`sops/` tree of 1,000 entries and the SOP's record (which lists every version),
+and the rest is creating five small object files (two blobs, two trees, the
+commit) and two ref lock files, 0.15-0.35 ms each on this virtual disk. The
+next steps toward the 1/4 goal: fewer files per commit (one small pack instead
+of five loose objects) and a fan-out of `sops/` so the tree rewritten per commit
+stays small. Durability matches git's defaults: objects
+and refs are written to a temporary file and renamed into place, in order
+(objects first, then the branch, then the tag), without `fsync` (git's default
+`core.fsync` also leaves loose objects and refs out). A process killed at any
+moment leaves the branch on a complete commit; a power cut can lose the last
+writes, as with git.
+
 Rerun with `make bench`; `.venv/bin/python bench/run.py --help` lists the
 options (`--repeat`, `--sops`, `--commits`, `--output`).
 """
+
+
+def _goals(rows: list[tuple[str, float, str, float]]) -> list[str]:
+    def ratio(prefix: str) -> float:
+        return next(ms / git_ms for ours, ms, _, git_ms in rows if ours.startswith(prefix))
+
+    def line(text: str, met: bool) -> str:
+        return f"- {text}: **{'met' if met else 'missed'}**"
+
+    write, read, history = ratio("`Store.update`"), ratio("`Store.text"), ratio("`Store.history")
+    startup = next(ms for ours, ms, _, _ in rows if ours.startswith("`sop --help`"))
+    return [
+        line(f"record a version in at most 1/4 of `git commit` (now {write:.2f})", write <= 0.25),
+        line(f"read an old version in at most 1/5 of `git show` (now {read:.2f})", read <= 0.2),
+        line(
+            f"history at least 20 times faster than `git log -- PATH` (now {1 / history:.0f}x)",
+            history <= 0.05,
+        ),
+        line(f"`sop --help` under 0.2 s (now {startup / 1000:.2f} s)", startup < 200),
+    ]
 
 
 def main() -> None:
