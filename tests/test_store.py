@@ -313,50 +313,42 @@ def test_four_library_processes_updating_one_sop_lose_no_version(tmp_path: Path,
     fsck(store.path)
 
 
-def test_the_lock_is_released_when_a_writer_is_killed(tmp_path: Path, store: Store) -> None:
-    code = textwrap.dedent(
-        f"""
-        import sys, time
-        from soplib import Store, parse
-        store = Store.open({str(store.path)!r})
-        with store.transaction(by="killed", subject="never committed") as tx:
-            tx.write("notes/x.txt", b"x")
-            print("holding", flush=True)
-            time.sleep(60)
-        """
-    )
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "holding"
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=10)
-        child.stdout.close()
-    started = time.monotonic()
-    store.add([sop("AB-01")], by=ACTOR)
-    assert time.monotonic() - started < 5
-    assert not store.snapshot().exists("notes/x.txt")
-    assert store.ids() == ["AB-01"]
-    fsck(store.path)
-
-
-def test_a_writer_waits_for_the_lock_holder(tmp_path: Path, store: Store) -> None:
+def hold_the_lock(store_path: Path, *, by: str, seconds: float) -> subprocess.Popen[str]:
+    """A child process inside a transaction (one staged file), once it holds the store lock."""
     code = textwrap.dedent(
         f"""
         import time
         from soplib import Store
-        store = Store.open({str(store.path)!r})
-        with store.transaction(by="first", subject="first") as tx:
-            tx.write("notes/first.txt", b"1")
+        store = Store.open({str(store_path)!r})
+        with store.transaction(by={by!r}, subject="held") as tx:
+            tx.write("notes/{by}.txt", b"x")
             print("holding", flush=True)
-            time.sleep(0.5)
+            time.sleep({seconds})
         """
     )
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None and child.stdout.readline().strip() == "holding"
+    child.stdout.close()
+    return child
+
+
+def test_the_lock_is_released_when_a_writer_is_killed(store: Store) -> None:
+    child = hold_the_lock(store.path, by="killed", seconds=60)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    started = time.monotonic()
+    store.add([sop("AB-01")], by=ACTOR)
+    assert time.monotonic() - started < 5
+    assert not store.snapshot().exists("notes/killed.txt")
+    assert store.ids() == ["AB-01"]
+    fsck(store.path)
+
+
+def test_a_writer_waits_for_the_lock_holder(store: Store) -> None:
+    child = hold_the_lock(store.path, by="first", seconds=0.5)
     store.add([sop("AB-01")], by=ACTOR)
     assert child.wait(timeout=10) == 0
-    child.stdout.close()
+    assert store.snapshot().exists("notes/first.txt")
     # The first writer committed first; the second built on it.
     assert git(store.path, "log", "--format=%an", "main").split() == [ACTOR, "first", "soplib"]
 
