@@ -15,6 +15,7 @@ lost updates impossible, even beside a plain ``git`` process.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -70,8 +71,10 @@ class GitRepo:
 
     def __init__(self, git_dir: Path) -> None:
         self.git_dir = git_dir
-        if not (git_dir / "HEAD").is_file() or not (git_dir / "objects").is_dir():
+        if not (git_dir / "HEAD").is_file():
             raise NotFoundError(f"no git repository at {git_dir}")
+        if not (git_dir / "objects").is_dir():
+            raise StoreError(f"{git_dir} has no readable objects folder: the store is damaged")
         # GitPython is opened only when needed (packed objects, git commands):
         # importing it costs ~90 ms, a third of a cold `sop update`.
         self._repo: Any = None
@@ -233,8 +236,9 @@ class GitRepo:
                 os.close(fd)
             os.replace(tmp, path)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"cannot write to the store: {exc.strerror or exc}") from exc
+            with contextlib.suppress(OSError):  # the folder itself may be what failed
+                tmp.unlink(missing_ok=True)
+            raise StoreError(f"cannot write to the store: {exc.strerror or exc} ({folder})") from exc
         return sha
 
     def write_tree(self, entries: TreeEntries, *, in_order: bool = False) -> str:
@@ -310,7 +314,10 @@ class GitRepo:
         """
         path = self.git_dir / name
         lock = path.with_name(path.name + ".lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot write {name}: {exc.strerror or exc}") from exc
         fd = self._create_ref_lock(lock)
         try:
             current = self.read_ref(name)
@@ -322,10 +329,12 @@ class GitRepo:
             os.close(fd)
             fd = -1
             os.replace(lock, path)
-        except BaseException:
+        except BaseException as exc:
             if fd >= 0:
                 os.close(fd)
             lock.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot write {name}: {exc.strerror or exc}") from exc
             raise
 
     @staticmethod

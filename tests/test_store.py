@@ -243,8 +243,24 @@ def test_an_unreadable_objects_folder_is_a_store_error(store: Store) -> None:
     objects = store.path / "objects"
     objects.rename(store.path / "objects-moved")
     objects.write_text("not a folder")
-    with pytest.raises(SopError):
-        Store.open(store.path).sops()
+    with pytest.raises(StoreError, match="no readable objects folder"):
+        Store.open(store.path)
+
+
+def test_an_unreadable_object_folder_is_a_store_error_on_read_and_write(store: Store) -> None:
+    store.add([sop("AB-01")], by=ACTOR)
+    blob = store.info("AB-01").latest.blob
+    store.close()
+    fan_out = store.path / "objects" / blob[:2]
+    fan_out.rename(store.path / "moved")
+    fan_out.write_text("not a folder")
+    with Store.open(store.path) as damaged:
+        head = damaged.head()
+        with pytest.raises(StoreError, match=blob):
+            damaged.text("AB-01")
+        with pytest.raises(StoreError):
+            damaged.update(sop("AB-01"), by=ACTOR, message="same text, same blob folder")
+        assert damaged.head() == head
 
 
 @pytest.mark.parametrize("damage", ["{not json", "[]", '{"status": "active"}', '{"versions": [{}]}'])
