@@ -18,7 +18,6 @@ from soplib import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
-    SopError,
     Store,
     StoreError,
     parse,
