@@ -276,7 +276,7 @@ class GitRepo:
         """Run a git command (never with user strings as options); (status, output)."""
         try:
             out = self._repo.git.execute(
-                ["git", "--git-dir", str(self.git_dir), *args],
+                ["git", "--git-dir", str(self.git_dir.resolve()), *args],
                 with_extended_output=True,
                 with_exceptions=False,
             )
