@@ -446,8 +446,9 @@ def check_anchors(ctx: AuditContext) -> Iterator[Finding]:
     heads: list[tuple[str, str]] = [
         (a["head"], f"anchor {a['number']} ({a['date']}, by {a['by']})") for a in anchors if a.get("head")
     ]
-    for name, sha in sorted(ctx.repo.list_refs(f"refs/tags/{ANCHOR_TAG}").items()):
-        heads.append((sha, f"anchor tag {name.removeprefix('refs/tags/')}"))
+    for name, sha in sorted(ctx.repo.list_refs("refs/tags/audit/").items()):
+        if name.startswith(f"refs/tags/{ANCHOR_TAG}"):
+            heads.append((sha, f"anchor tag {name.removeprefix('refs/tags/')}"))
     heads += [(sha, "a head recorded outside the store") for sha in ctx.recorded_heads]
     seen: set[str] = set()
     for sha, what in heads:
