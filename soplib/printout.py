@@ -25,7 +25,8 @@ from soplib.document import Item, SopDocument, split_cells
 from soplib.store import SopVersion, Store
 
 _HANDLER = re.compile(r"(?i)\b(on[a-z]+)(\s*)=")
-_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data)(\s*):")
+# "data" is also an ordinary word ("data: lengkap"): only a URL-like "data:x" is broken up.
+_SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:(?=\S)")
 
 CSS = """\
 @page { size: A4; margin: 15mm 12mm; }
@@ -56,7 +57,7 @@ def esc(value: object) -> str:
     """Document text as inert HTML: escaped, handlers and script URLs broken up."""
     text = html.escape("" if value is None else str(value), quote=True)
     text = _HANDLER.sub(r"\1\2&#61;", text)
-    return _SCHEME.sub(r"\1\2&#58;", text)
+    return _SCHEME.sub(lambda m: m.group(0)[:-1] + "&#58;", text)
 
 
 def _multiline(value: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ACTOR, CliRun, write_sop
 
-from soplib import Store, load
+from soplib import Store, StoreError, load
 from soplib.verify import anchor, verify
 
 SOP = "KPU-NTB-SOP-01"
@@ -300,7 +300,6 @@ def test_unusable_signing_key_writes_nothing(signed_store: Path, tmp_path: Path)
     gd = ["--git-dir", str(signed_store)]
     head = git(*gd, "rev-parse", "main")
     git(*gd, "config", "user.signingKey", str(tmp_path / "no-such-key"))
-    with Store.open(signed_store) as s:
-        with pytest.raises(Exception, match="cannot sign the commit"):
-            s.add([load(write_sop(tmp_path, "KPU-03"))], by=ACTOR)
+    with Store.open(signed_store) as s, pytest.raises(StoreError, match="cannot sign the commit"):
+        s.add([load(write_sop(tmp_path, "KPU-03"))], by=ACTOR)
     assert git(*gd, "rev-parse", "main") == head
