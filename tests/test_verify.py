@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -303,3 +304,15 @@ def test_unusable_signing_key_writes_nothing(signed_store: Path, tmp_path: Path)
     with Store.open(signed_store) as s, pytest.raises(StoreError, match="cannot sign the commit"):
         s.add([load(write_sop(tmp_path, "KPU-03"))], by=ACTOR)
     assert git(*gd, "rev-parse", "main") == head
+
+
+def test_demo_ends_with_an_anchor_and_a_verified_store(tmp_path: Path) -> None:
+    sop = Path(sys.executable).parent / "sop"
+    done = subprocess.run([str(sop), "demo", "--dir", str(tmp_path / "demo")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "audit anchor 1 recorded head" in done.stdout
+    assert "sop audit verify: verified" in done.stdout
+    again = subprocess.run(
+        [str(sop), "--store", str(tmp_path / "demo"), "audit", "verify"], capture_output=True, text=True
+    )
+    assert again.returncode == 0 and again.stdout.startswith("verified:")

@@ -54,7 +54,44 @@ def step_foundation(store_path: Path) -> None:
             click.echo(f"  v{e.version}  {e.date}  {e.by}  {e.action}  {e.message}")
 
 
-STEPS: list[Callable[[Path], None]] = [step_foundation]
+def step_audit(store_path: Path) -> None:
+    """Last step: history, due reviews, a printable SOP, then an anchor and a verified store."""
+    from soplib import Store
+    from soplib.audit import audit_history
+    from soplib.due import reviews_due
+    from soplib.printout import print_html
+    from soplib.verify import anchor, verify
+
+    _heading("Audit: history, periodic reviews, printing, integrity")
+    with Store.open(store_path) as store:
+        hist = audit_history(store, "KPU-NTB-SOP-04")
+        click.echo(f"KPU-NTB-SOP-04 in force on {hist.on}: version {hist.in_force}")
+        for v in hist.versions:
+            click.echo(
+                f"  v{v.version}  {v.status:<10}  effective {v.effective_date}  by {v.by}  ({v.action})"
+            )
+        due = reviews_due(store, within_days=400)
+        table(
+            "Periodic reviews due within 400 days",
+            ["id", "due", "days left"],
+            [[d.id, d.due_date, d.days_left] for d in due],
+        )
+        # Outside the store on purpose: a printout is not part of the record.
+        page = Path(tempfile.mkdtemp(prefix="sop-print-")) / "KPU-NTB-SOP-02.html"
+        page.write_text(print_html(store, "KPU-NTB-SOP-02"), encoding="utf-8")
+        click.echo(f"KPU-NTB-SOP-02 in the SOP AP layout, ready to print to PDF: {page}")
+        mark = anchor(store, by=CHAIR)
+        click.echo(f"audit anchor {mark.number} recorded head {mark.head} (tag {mark.tag})")
+        report = verify(store)
+        status = "verified" if report.ok else f"NOT verified: {len(report.findings)} findings"
+        click.echo(
+            f"sop audit verify: {status} ({report.commits} commits, {report.sops} SOPs, "
+            f"{report.versions} versions)"
+        )
+
+
+# step_audit stays last: it anchors and verifies everything the steps before it wrote.
+STEPS: list[Callable[[Path], None]] = [step_foundation, step_audit]
 
 
 @click.command()
