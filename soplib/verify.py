@@ -21,7 +21,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -131,6 +131,9 @@ class AuditContext:
     commits: list[Commit]
     # Heads recorded outside the store (receipts, reports) that must still be in the history.
     recorded_heads: tuple[str, ...] = ()
+    # An auditor's own allowed-signers file, and whether unsigned history is a finding.
+    allowed_signers: str | None = None
+    require_signatures: bool = False
     # Filled while checking; shown in the summary.
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -469,31 +472,31 @@ def check_signatures(ctx: AuditContext) -> Iterator[Finding]:
 
     Commits written before signing was switched on stay unsigned and are only
     counted; from the first signed commit on, an unsigned commit, a bad
-    signature or a key outside ``gpg.ssh.allowedSignersFile`` is a finding.
+    signature or a key outside the allowed signers file is a finding. With
+    ``require_signatures`` (an auditor's choice, independent of the store's
+    own config, which whoever controls the repository controls too) a history
+    without any signed commit is a finding as well.
     """
     config = sop_store.signing.load(ctx.repo.git_dir)
     ctx.facts["signed_commits"] = sum(c.signed for c in ctx.commits)
-    if config is None or not (config.sign_commits or any(c.signed for c in ctx.commits)):
+    configured = config is not None and config.sign_commits
+    if not (configured or ctx.require_signatures or any(c.signed for c in ctx.commits)):
         return
-    if not config.allowed_signers:
+    allowed = ctx.allowed_signers or (config.allowed_signers if config else None)
+    if not allowed:
         yield Finding(
             "signing-config",
             "gpg.ssh.allowedSignersFile",
-            "the store signs commits but gpg.ssh.allowedSignersFile is not set, so no signature can be "
-            "checked; set it (docs/audit.md, 'Signing')",
+            "signed commits cannot be checked: set gpg.ssh.allowedSignersFile in the store or pass "
+            "--allowed-signers (docs/audit.md, 'Signing')",
         )
         return
-    status, output = ctx.repo.run_git(
-        "log", "--first-parent", "--format=%H %G?", "--end-of-options", sop_store.gitrepo.BRANCH
-    )
-    if status != 0:
-        yield Finding("signing-config", "git log", f"cannot check signatures: {output}")
-        return
-    verdicts = dict(line.split(" ", 1) for line in output.splitlines() if _HEX40.match(line[:40]))
+    verdicts = yield from _signature_verdicts(ctx, allowed if ctx.allowed_signers else None)
     started = False
     for commit in ctx.commits:
         verdict = verdicts.get(commit.sha, "E")
-        started = started or verdict == "G"
+        # Signing starts with the first commit that carries a signature, good or not.
+        started = started or commit.signed or verdict == "G"
         if not started or verdict == "G":
             continue
         kind, why = _SIGNATURE_VERDICTS.get(verdict, ("bad-signature", f"signature status {verdict}"))
@@ -502,6 +505,24 @@ def check_signatures(ctx: AuditContext) -> Iterator[Finding]:
             commit.sha,
             f"commit {commit.short} ({commit.date}, by {commit.author}: {commit.subject!r}) {why}",
         )
+    if ctx.require_signatures and not any(v == "G" for v in verdicts.values()) and ctx.commits:
+        yield Finding(
+            "unsigned",
+            ctx.commits[-1].sha,
+            "signatures are required but no commit on main has a good signature",
+        )
+
+
+def _signature_verdicts(ctx: AuditContext, allowed: str | None) -> Generator[Finding, None, dict[str, str]]:
+    """git's verdict (``%G?``) on every commit of main, checked in one ``git log`` run."""
+    override = ["-c", f"gpg.ssh.allowedSignersFile={Path(allowed).resolve()}"] if allowed else []
+    status, output = ctx.repo.run_git(
+        *override, "log", "--first-parent", "--format=%H %G?", "--end-of-options", sop_store.gitrepo.BRANCH
+    )
+    if status != 0:
+        yield Finding("signing-config", "git log", f"cannot check signatures: {output}")
+        return {}
+    return dict(line.split(" ", 1) for line in output.splitlines() if _HEX40.match(line[:40]))
 
 
 _SIGNATURE_VERDICTS = {
@@ -520,12 +541,20 @@ CHECKS: list[Check] = [check_fsck, check_commits, check_tags, check_content, che
 
 
 def verify(
-    store: Store, *, recorded_heads: Sequence[str] = (), checks: Sequence[Check] | None = None
+    store: Store,
+    *,
+    recorded_heads: Sequence[str] = (),
+    allowed_signers: Path | str | None = None,
+    require_signatures: bool = False,
+    checks: Sequence[Check] | None = None,
 ) -> VerifyReport:
     """Check the whole store; a :class:`VerifyReport` whose ``findings`` are empty when it is intact.
 
     ``recorded_heads`` are commit ids recorded outside the store (anchor
     receipts, the head printed on a report) that must still be in the history.
+    ``allowed_signers`` is an auditor's own SSH allowed-signers file (instead of
+    the store's ``gpg.ssh.allowedSignersFile``); ``require_signatures`` makes a
+    history with no signed commit a finding.
 
         >>> verify(store).ok
         True
@@ -540,6 +569,8 @@ def verify(
         snapshot=snapshot,
         commits=history(repo, snapshot.commit),
         recorded_heads=heads,
+        allowed_signers=_readable(allowed_signers),
+        require_signatures=require_signatures,
     )
     findings: list[Finding] = []
     run = CHECKS if checks is None else checks
@@ -555,6 +586,16 @@ def verify(
         checks=tuple(c.__name__ for c in run),
         findings=tuple(findings),
     )
+
+
+def _readable(path: Path | str | None) -> str | None:
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise InvalidInputError(
+            f"allowed signers file {path} does not exist; give an ssh allowed_signers file"
+        )
+    return str(Path(path).resolve())
 
 
 def validate_commit_id(value: str) -> str:

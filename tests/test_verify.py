@@ -316,3 +316,27 @@ def test_demo_ends_with_an_anchor_and_a_verified_store(tmp_path: Path) -> None:
         [str(sop), "--store", str(tmp_path / "demo"), "audit", "verify"], capture_output=True, text=True
     )
     assert again.returncode == 0 and again.stdout.startswith("verified:")
+
+
+def test_auditor_checks_with_their_own_allowed_signers(
+    signed_store: Path, tmp_path: Path, cli: CliRun
+) -> None:
+    # The store's own config is controlled by whoever controls the repository;
+    # an auditor's copy of the allowed signers that lacks the key rejects it.
+    other = tmp_path / "auditor_allowed"
+    other.write_text(f"auditor@kpu.example {(_keygen(tmp_path / 'auditor').with_suffix('.pub')).read_text()}")
+    r = cli("audit", "verify", "--allowed-signers", str(other), "--json")
+    assert r.exit_code == 1
+    assert {f["kind"] for f in json.loads(r.output)["findings"]} == {"unknown-signer"}
+    r = cli("audit", "verify", "--allowed-signers", str(tmp_path / "allowed_signers"), "--require-signatures")
+    assert r.exit_code == 0, r.output
+    r = cli("audit", "verify", "--allowed-signers", str(tmp_path / "missing"))
+    assert r.exit_code == 1 and "allowed signers file" in r.output
+
+
+def test_required_signatures_on_an_unsigned_store(history: Store, tmp_path: Path, cli: CliRun) -> None:
+    allowed = tmp_path / "allowed"
+    allowed.write_text(f"office@kpu.example {_keygen(tmp_path / 'k').with_suffix('.pub').read_text()}")
+    assert cli("audit", "verify", "--allowed-signers", str(allowed)).exit_code == 0
+    r = cli("audit", "verify", "--allowed-signers", str(allowed), "--require-signatures")
+    assert r.exit_code == 1 and "no commit on main has a good signature" in r.output

@@ -32,14 +32,33 @@ def audit() -> None:
     metavar="COMMIT",
     help="A head recorded elsewhere (e.g. printed on a report) that must still be in the history.",
 )
+@click.option(
+    "--allowed-signers",
+    "allowed_signers",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check signatures against this ssh allowed_signers file (the auditor's own copy).",
+)
+@click.option("--require-signatures", is_flag=True, help="A history without good signatures is a finding.")
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, receipts: tuple[Path, ...], heads: tuple[str, ...], as_json: bool) -> None:
+def verify(
+    ctx: click.Context,
+    receipts: tuple[Path, ...],
+    heads: tuple[str, ...],
+    allowed_signers: Path | None,
+    require_signatures: bool,
+    as_json: bool,
+) -> None:
     """Check the store's integrity; exit 1 and list the findings if anything is wrong."""
     from soplib.verify import read_receipt, verify
 
     recorded = [*heads, *(read_receipt(r) for r in receipts)]
-    report = verify(open_store(ctx), recorded_heads=recorded)
+    report = verify(
+        open_store(ctx),
+        recorded_heads=recorded,
+        allowed_signers=allowed_signers,
+        require_signatures=require_signatures,
+    )
     if as_json:
         emit_json(report.to_json())
     elif report.ok:
