@@ -8,9 +8,11 @@ auditable years later. Start with :class:`Store`::
     store.add([load("kpu-01.md")], by="ani")
 """
 
+from soplib.audit import AsOf, AuditHistory, VersionRecord, as_of, audit_history, in_force
 from soplib.dates import parse_date
 from soplib.diff import unified
 from soplib.document import Audience, FrontMatter, Item, Section, SopDocument, load, parse
+from soplib.due import DueReview, reviews_due
 from soplib.edit import InsertAfter, InsertAtStart, Remove, Replace, apply_edits
 from soplib.errors import (
     ConflictError,
@@ -22,11 +24,18 @@ from soplib.errors import (
     StoreBusyError,
     StoreError,
 )
+from soplib.printout import print_html
 from soplib.store import HistoryEntry, SopSummary, SopVersion, Store
+from soplib.verify import Anchor, Finding, VerifyReport, anchor, verify
 
 __all__ = [
+    "Anchor",
+    "AsOf",
     "Audience",
+    "AuditHistory",
     "ConflictError",
+    "DueReview",
+    "Finding",
     "FrontMatter",
     "HistoryEntry",
     "InsertAfter",
@@ -46,9 +55,18 @@ __all__ = [
     "Store",
     "StoreBusyError",
     "StoreError",
+    "VerifyReport",
+    "VersionRecord",
+    "anchor",
     "apply_edits",
+    "as_of",
+    "audit_history",
+    "in_force",
     "load",
     "parse",
     "parse_date",
+    "print_html",
+    "reviews_due",
     "unified",
+    "verify",
 ]
