@@ -275,6 +275,7 @@ def check_commits(ctx: AuditContext) -> Iterator[Finding]:
             )
         else:
             yield from _check_claims(ctx, commit, parent_tree)
+            yield from _check_anchor_files(ctx, commit, parent_tree)
         parent_tree = commit.tree
 
 
@@ -302,6 +303,29 @@ def _check_claims(ctx: AuditContext, commit: Commit, parent_tree: str | None) ->
             )
             continue
         yield from _check_record_append(ctx, commit, doc_id, sorted(claimed.get(doc_id, [])))
+
+
+def _check_anchor_files(ctx: AuditContext, commit: Commit, parent_tree: str | None) -> Iterator[Finding]:
+    """Anchor records are written once, each by its own anchor commit, and never changed."""
+    old, new = _anchor_tree(ctx.repo, parent_tree), _anchor_tree(ctx.repo, commit.tree)
+    if old == new:
+        return
+    before = ctx.snap(commit.parents[0]) if commit.parents else None
+    claimed = {f"{int(v.split(' ', 1)[0]):06d}.json" for v in commit.values("Sop-Anchor") if v[:1].isdigit()}
+    for path in changed_paths(ctx.repo, old, new, f"{ANCHOR_DIR}/"):
+        existed = before is not None and before.exists(path)
+        if existed or path.rsplit("/", 1)[-1] not in claimed:
+            yield Finding(
+                "anchor-changed",
+                path,
+                f"commit {commit.short} ({commit.date}) {'changed' if existed else 'wrote'} {path}; "
+                "anchor records are only written by `sop audit anchor` and never changed",
+            )
+
+
+def _anchor_tree(repo: GitRepo, tree: str | None) -> str | None:
+    audit = _sub_tree(repo, tree, "audit") if tree else None
+    return _sub_tree(repo, audit, "anchors") if audit else None
 
 
 def _record_versions(snap: Snapshot, doc_id: str) -> list[Any]:

@@ -98,34 +98,34 @@ def test_record_deleted_by_plain_git_commit(history: Store, store_path: Path, tm
     assert kinds(store_path) == {"foreign-commit", "record-missing"}
 
 
-def test_record_rewritten_by_forged_soplib_commit(history: Store, store_path: Path) -> None:
-    """Plumbing commands imitating soplib's commit (trailers, committer) still cannot rewrite a version."""
+SOPLIB_LOOK = {
+    "GIT_AUTHOR_NAME": ACTOR,
+    "GIT_AUTHOR_EMAIL": f"{ACTOR}@sop.invalid",
+    "GIT_COMMITTER_NAME": "soplib",
+    "GIT_COMMITTER_EMAIL": "soplib@sop.invalid",
+}
+
+
+def forge(store_path: Path, tmp_path: Path, path: str, content: str, message: str) -> None:
+    """Commit one changed file on main with plumbing (a scratch index), dressed as soplib's commit."""
     gd = ["--git-dir", str(store_path)]
+    env = {**SOPLIB_LOOK, "GIT_INDEX_FILE": str(tmp_path / "scratch-index")}
     head = git(*gd, "rev-parse", "main")
-    record = json.loads(git(*gd, "show", f"main:sops/{SOP}.json"))
+    git(*gd, "read-tree", "main", env=env)
+    blob = git(*gd, "hash-object", "-w", "--stdin", input=content)
+    git(*gd, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
+    tree = git(*gd, "write-tree", env=env)
+    commit = git(*gd, "commit-tree", tree, "-p", head, env=env, input=message)
+    git(*gd, "update-ref", "refs/heads/main", commit, head)
+
+
+def test_record_rewritten_by_forged_soplib_commit(history: Store, store_path: Path, tmp_path: Path) -> None:
+    """Plumbing commands imitating soplib's commit (trailers, committer) still cannot rewrite a version."""
+    record = json.loads(history.snapshot().read(f"sops/{SOP}.json"))
     record["versions"][0]["meta"]["effective_date"] = "2020-01-01"
-    blob = git(*gd, "hash-object", "-w", "--stdin", input=json.dumps(record))
-    sops_tree = git(*gd, "ls-tree", "main:sops")
-    lines = [
-        ln if not ln.endswith(f"\t{SOP}.json") else f"100644 blob {blob}\t{SOP}.json"
-        for ln in sops_tree.splitlines()
-    ]
-    new_sops = git(*gd, "mktree", input="\n".join(lines) + "\n")
-    root = [
-        ln if not ln.endswith("\tsops") else f"040000 tree {new_sops}\tsops"
-        for ln in git(*gd, "ls-tree", "main").splitlines()
-    ]
-    tree = git(*gd, "mktree", input="\n".join(root) + "\n")
-    soplib_env = {
-        "GIT_AUTHOR_NAME": ACTOR,
-        "GIT_AUTHOR_EMAIL": f"{ACTOR}@sop.invalid",
-        "GIT_COMMITTER_NAME": "soplib",
-        "GIT_COMMITTER_EMAIL": "soplib@sop.invalid",
-    }
     # It even claims the SOP (as a withdrawal would), so only the record's content betrays it.
     message = f"Withdraw {SOP}\n\nSop-Actor: {ACTOR}\nSop-Action: withdraw\nSop-Withdrawn: {SOP} 2\n"
-    commit = git(*gd, "commit-tree", tree, "-p", head, env=soplib_env, input=message)
-    git(*gd, "update-ref", "refs/heads/main", commit, head)
+    forge(store_path, tmp_path, f"sops/{SOP}.json", json.dumps(record), message)
     found = kinds(store_path)
     assert "foreign-commit" not in found
     assert "record-rewritten" in found
@@ -158,25 +158,20 @@ def test_approved_sop_file_changed_by_plain_git(history: Store, store_path: Path
     assert {"foreign-commit", "text-changed"} <= found
 
 
-def test_forged_commit_changing_sop_text_is_unclaimed(history: Store, store_path: Path) -> None:
+def test_forged_commit_changing_sop_text_is_unclaimed(
+    history: Store, store_path: Path, tmp_path: Path
+) -> None:
     """Even with soplib's trailers, a commit that changes an SOP file must record a version."""
-    gd = ["--git-dir", str(store_path)]
-    head = git(*gd, "rev-parse", "main")
-    blob = git(*gd, "hash-object", "-w", "--stdin", input="---\nid: X\n---\nchanged\n")
-    sops = "\n".join(
-        ln if not ln.endswith(f"\t{SOP}.md") else f"100644 blob {blob}\t{SOP}.md"
-        for ln in git(*gd, "ls-tree", "main:sops").splitlines()
-    )
-    new_sops = git(*gd, "mktree", input=sops + "\n")
-    root = "\n".join(
-        ln if not ln.endswith("\tsops") else f"040000 tree {new_sops}\tsops"
-        for ln in git(*gd, "ls-tree", "main").splitlines()
-    )
-    tree = git(*gd, "mktree", input=root + "\n")
-    env = {"GIT_COMMITTER_NAME": "soplib", "GIT_COMMITTER_EMAIL": "soplib@sop.invalid"}
-    commit = git(*gd, "commit-tree", tree, "-p", head, env=env, input=f"x\n\nSop-Actor: {ACTOR}\n")
-    git(*gd, "update-ref", "refs/heads/main", commit, head)
+    forge(store_path, tmp_path, f"sops/{SOP}.md", "---\nid: X\n---\nchanged\n", f"x\n\nSop-Actor: {ACTOR}\n")
     assert {"unclaimed-change", "text-changed"} <= kinds(store_path)
+
+
+def test_forged_commit_changing_an_anchor(history: Store, store_path: Path, tmp_path: Path) -> None:
+    first = anchor(history, by=ACTOR)
+    record = json.loads(history.snapshot().read("audit/anchors/000001.json"))
+    record["head"] = first.commit
+    forge(store_path, tmp_path, "audit/anchors/000001.json", json.dumps(record), f"x\n\nSop-Actor: {ACTOR}\n")
+    assert kinds(store_path) == {"anchor-changed"}
 
 
 def test_history_rewritten_after_anchor(
@@ -195,6 +190,9 @@ def test_history_rewritten_after_anchor(
     subprocess.run(["git", *gd, "fsck", "--strict"], check=True, capture_output=True)
     found = kinds(store_path)
     assert "history-rewritten" in found
+    # A new anchor cannot silently take the old one's place.
+    r = cli("audit", "anchor", "--by", ACTOR)
+    assert r.exit_code == 1 and "tag audit/anchor-1 already exists" in r.output
     # Deleting the anchor tag as well hides it from the store itself ...
     git(*gd, "tag", "-d", "audit/anchor-1")
     git(*gd, "tag", "-d", f"sop/{SOP}/v2")
