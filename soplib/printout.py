@@ -107,7 +107,8 @@ def _procedure_table(doc: SopDocument, run: list[Item]) -> str:
             '<table class="procedure"><thead><tr><th>No</th><th>Uraian Kegiatan</th></tr></thead>'
             f"<tbody>{body}</tbody></table>"
         )
-    return "".join(f"<p>{_multiline(i.text)}</p>" for i in run)
+    # A paragraph's line breaks are soft in Markdown: the printed text flows.
+    return "".join(f"<p>{esc(' '.join(i.text.split()))}</p>" for i in run)
 
 
 def _body(doc: SopDocument) -> str:

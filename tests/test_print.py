@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,48 @@ def test_cli_print_versions(demo_store: Store, tmp_path: Path, cli: CliRun) -> N
     r = cli("print", "KPU-NTB-SOP-04", "--version", "3", "-o", str(out))
     assert r.exit_code == 1 and "has no version 3" in r.output
     assert cli("print", "KPU-NTB-SOP-04").exit_code == 2
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+def test_print_in_a_real_browser(demo_store: Store, tmp_path: Path, cli: CliRun) -> None:
+    page = tmp_path / "sop.html"
+    assert cli("print", "KPU-NTB-SOP-02", "-o", str(page)).exit_code == 0
+    pdf = tmp_path / "sop.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+    assert boxes and all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in boxes)  # A4
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout
+    assert dom.count("<td>Pengadministrasi Umum</td>") == 4
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+def test_hostile_page_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    page = tmp_path / "evil.html"
+    assert cli("print", "EVIL-01", "-o", str(page)).exit_code == 0
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout.lower()
+    assert "<table" in dom
+    for tag in ("<script", "<img", "<iframe", "<svg", "<a ", "<b ", "<i "):
+        assert tag not in dom, tag

@@ -338,3 +338,15 @@ def test_required_signatures_on_an_unsigned_store(history: Store, tmp_path: Path
     assert cli("audit", "verify", "--allowed-signers", str(allowed)).exit_code == 0
     r = cli("audit", "verify", "--allowed-signers", str(allowed), "--require-signatures")
     assert r.exit_code == 1 and "no commit on main has a good signature" in r.output
+
+
+def test_anchor_receipt_is_never_overwritten(history: Store, tmp_path: Path, cli: CliRun) -> None:
+    receipt = tmp_path / "receipt.json"
+    assert cli("audit", "anchor", "--by", ACTOR, "--out", str(receipt)).exit_code == 0
+    kept = receipt.read_text()
+    head = history.head()
+    r = cli("audit", "anchor", "--by", ACTOR, "--out", str(receipt))
+    assert r.exit_code == 1 and "exists" in r.output
+    assert receipt.read_text() == kept and history.head() == head
+    r = cli("audit", "anchor", "--by", ACTOR, "--out", str(tmp_path / "no" / "such" / "dir.json"))
+    assert r.exit_code == 1 and history.head() == head

@@ -84,7 +84,7 @@ def verify(
     "--out",
     "out",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write a receipt (JSON) to FILE; keep it outside the store.",
+    help="Also write a receipt (JSON) to FILE (a new file); keep it outside the store.",
 )
 @json_option
 @click.pass_context
@@ -93,10 +93,20 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
     from soplib.verify import anchor
 
     store = open_store(ctx)
-    record = anchor(store, by=by)
+    # Create the receipt first (never over an older receipt): a path that cannot be
+    # written must fail before the anchor is made.
+    handle = out.open("x", encoding="utf-8") if out is not None else None
+    try:
+        record = anchor(store, by=by)
+    except BaseException:
+        if handle is not None and out is not None:
+            handle.close()
+            out.unlink()
+        raise
     receipt = {"store": str(store.path.resolve()), **record.to_json()}
-    if out is not None:
-        out.write_text(json.dumps(receipt, indent=2) + "\n", encoding="utf-8")
+    if handle is not None:
+        with handle:
+            handle.write(json.dumps(receipt, indent=2) + "\n")
     if as_json:
         emit_json(receipt)
         return
