@@ -8,6 +8,7 @@ auditable years later. Start with :class:`Store`::
     store.add([load("kpu-01.md")], by="ani")
 """
 
+from soplib.anchor import Anchor, anchor
 from soplib.audit import AsOf, AuditHistory, VersionRecord, as_of, audit_history, in_force
 from soplib.dates import parse_date
 from soplib.diff import unified
@@ -26,7 +27,7 @@ from soplib.errors import (
 )
 from soplib.printout import print_html
 from soplib.store import HistoryEntry, SopSummary, SopVersion, Store
-from soplib.verify import Anchor, Finding, VerifyReport, anchor, verify
+from soplib.verify import Finding, VerifyReport, verify
 
 __all__ = [
     "Anchor",

@@ -18,9 +18,6 @@ is only stopped by signed commits and by anchors kept outside the store.
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
-import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,17 +27,13 @@ from typing import Any
 import sop_store
 from sop_store import Snapshot, parse_trailers
 from sop_store.gitrepo import MODE_TREE, GitRepo
+from soplib.anchor import ANCHOR_DIR, ANCHOR_TAG, HEX40, list_anchors, validate_commit_id
 from soplib.errors import InvalidInputError, NotFoundError, StoreError
 from soplib.store import Store
 
-log = logging.getLogger(__name__)
-
 SOPLIB_COMMITTER = "soplib <soplib@sop.invalid>"
-ANCHOR_DIR = "audit/anchors"
-ANCHOR_TAG = "audit/anchor-"
 # Tag namespaces soplib owns: a tag there that no commit created is a finding.
 OWN_TAG_PREFIXES = ("sop/", "audit/")
-_HEX40 = re.compile(r"[0-9a-f]{40}")
 _MAX_FSCK_LINES = 20
 
 
@@ -546,7 +539,7 @@ def _signature_verdicts(ctx: AuditContext, allowed: str | None) -> Generator[Fin
     if status != 0:
         yield Finding("signing-config", "git log", f"cannot check signatures: {output}")
         return {}
-    return dict(line.split(" ", 1) for line in output.splitlines() if _HEX40.match(line[:40]))
+    return dict(line.split(" ", 1) for line in output.splitlines() if HEX40.match(line[:40]))
 
 
 _SIGNATURE_VERDICTS = {
@@ -620,91 +613,3 @@ def _readable(path: Path | str | None) -> str | None:
             f"allowed signers file {path} does not exist; give an ssh allowed_signers file"
         )
     return str(Path(path).resolve())
-
-
-def validate_commit_id(value: str) -> str:
-    """A full 40-hex commit id, lower-cased; anything else is refused."""
-    text = value.strip().lower()
-    if not _HEX40.fullmatch(text):
-        raise InvalidInputError(f"invalid commit id {value!r}: give the full 40-character id")
-    return text
-
-
-# -- anchors --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A recorded head: ``head`` was main's head when anchor ``number`` was made by ``commit``."""
-
-    number: int
-    head: str | None
-    commit: str
-    date: str
-    by: str
-    tag: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "anchor": self.number,
-            "head": self.head,
-            "commit": self.commit,
-            "date": self.date,
-            "by": self.by,
-            "tag": self.tag,
-        }
-
-
-def list_anchors(snap: Snapshot) -> list[dict[str, Any]]:
-    """The anchors recorded in the store at ``snap`` (oldest first)."""
-    out = []
-    for name in snap.list(ANCHOR_DIR):
-        try:
-            record = snap.read_json(f"{ANCHOR_DIR}/{name}")
-        except ValueError:
-            continue
-        if isinstance(record, dict):
-            out.append(record)
-    return sorted(out, key=lambda a: int(a.get("number", 0)))
-
-
-def anchor(store: Store, *, by: str) -> Anchor:
-    """Record the current head of main, in the store and as the tag ``audit/anchor-<n>``.
-
-    The anchor commit itself is what the tag and the returned receipt name, so
-    a later :func:`verify` proves that neither this head nor anything before it
-    was rewritten. Keep the receipt (``Anchor.to_json()``) outside the store too:
-    someone who can rewrite the repository can delete the tag as well.
-    """
-    with store.transaction(by=by, subject="Record an audit anchor") as tx:
-        number = len(tx.list(ANCHOR_DIR)) + 1
-        head = tx.commit
-        tx.trailer("Sop-Action", "anchor")
-        tx.trailer("Sop-Anchor", f"{number} {head}")
-        tx.write_json(
-            f"{ANCHOR_DIR}/{number:06d}.json",
-            {"number": number, "head": head, "date": tx.now_iso, "by": tx.by},
-        )
-        tag = f"{ANCHOR_TAG}{number}"
-        tx.tag(tag)
-        date, actor = tx.now_iso, tx.by
-    # The tag, not main's head: another writer may already have moved main on.
-    commit = store.snapshot().repo.read_ref(f"refs/tags/{tag}")
-    assert commit is not None
-    return Anchor(number=number, head=head, commit=commit, date=date, by=actor, tag=tag)
-
-
-def read_receipt(path: Path) -> str:
-    """The commit id an anchor receipt (``sop audit anchor --out FILE``) recorded."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        commit = record["commit"]
-        assert isinstance(commit, str)
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read receipt {path}: {exc.strerror}") from exc
-    except (ValueError, KeyError, TypeError, AssertionError) as exc:
-        raise InvalidInputError(
-            f"{path} is not an anchor receipt (a JSON object with a 'commit' written by "
-            "`sop audit anchor --out`)"
-        ) from exc
-    return validate_commit_id(commit)

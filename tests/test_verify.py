@@ -13,7 +13,8 @@ import pytest
 from conftest import ACTOR, CliRun, write_sop
 
 from soplib import Store, StoreError, load
-from soplib.verify import anchor, verify
+from soplib.anchor import anchor
+from soplib.verify import verify
 
 SOP = "KPU-NTB-SOP-01"
 MALLORY = {

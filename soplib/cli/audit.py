@@ -50,7 +50,8 @@ def verify(
     as_json: bool,
 ) -> None:
     """Check the store's integrity; exit 1 and list the findings if anything is wrong."""
-    from soplib.verify import read_receipt, verify
+    from soplib.anchor import read_receipt
+    from soplib.verify import verify
 
     recorded = [*heads, *(read_receipt(r) for r in receipts)]
     report = verify(
@@ -90,7 +91,7 @@ def verify(
 @click.pass_context
 def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None:
     """Record the current head so that a later rewrite of history is detected."""
-    from soplib.verify import anchor
+    from soplib.anchor import anchor
 
     store = open_store(ctx)
     # Create the receipt first (never over an older receipt): a path that cannot be

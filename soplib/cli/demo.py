@@ -57,10 +57,11 @@ def step_foundation(store_path: Path) -> None:
 def step_audit(store_path: Path) -> None:
     """Last step: history, due reviews, a printable SOP, then an anchor and a verified store."""
     from soplib import Store
+    from soplib.anchor import anchor
     from soplib.audit import audit_history
     from soplib.due import reviews_due
     from soplib.printout import print_html
-    from soplib.verify import anchor, verify
+    from soplib.verify import verify
 
     _heading("Audit: history, periodic reviews, printing, integrity")
     with Store.open(store_path) as store:
