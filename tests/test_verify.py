@@ -351,3 +351,12 @@ def test_anchor_receipt_is_never_overwritten(history: Store, tmp_path: Path, cli
     assert receipt.read_text() == kept and history.head() == head
     r = cli("audit", "anchor", "--by", ACTOR, "--out", str(tmp_path / "no" / "such" / "dir.json"))
     assert r.exit_code == 1 and history.head() == head
+
+
+def test_git_gc_is_not_a_finding(history: Store, store_path: Path) -> None:
+    anchor(history, by=ACTOR)
+    git("--git-dir", str(store_path), "gc", "-q")  # packs objects and refs (tags into packed-refs)
+    assert (store_path / "packed-refs").read_text().count("refs/tags/") == 6
+    assert kinds(store_path) == set()
+    git("--git-dir", str(store_path), "tag", "-d", "audit/anchor-1")
+    assert kinds(store_path) == {"tag-missing"}
