@@ -268,6 +268,12 @@ def test_signed_store_verifies(signed_store: Path, cli: CliRun) -> None:
         check=True,
     ).stdout.split()
     assert out == ["G", "G", "N"]  # the store's first commit predates the signing set-up
+    checked = subprocess.run(
+        ["git", "--git-dir", str(signed_store), "verify-commit", "--end-of-options", "main"],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0 and 'Good "git" signature for office@kpu.example' in checked.stderr
     with Store.open(signed_store) as s:
         report = verify(s)
     assert report.ok, report.findings
