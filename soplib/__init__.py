@@ -9,7 +9,7 @@ auditable years later. Start with :class:`Store`::
 """
 
 from soplib.dates import parse_date
-from soplib.diff import unified
+from soplib.diff import FieldChange, ItemChange, Segment, StructuralDiff, structural, unified
 from soplib.document import Audience, FrontMatter, Item, Section, SopDocument, load, parse
 from soplib.edit import InsertAfter, InsertAtStart, Remove, Replace, apply_edits
 from soplib.errors import (
@@ -22,33 +22,49 @@ from soplib.errors import (
     StoreBusyError,
     StoreError,
 )
+from soplib.render import render_html, render_json, render_text
+from soplib.review import CRITERIA, ApprovalResult, LogEntry, Review, SessionHeader, SopReviewStatus
 from soplib.store import HistoryEntry, SopSummary, SopVersion, Store
 
 __all__ = [
+    "CRITERIA",
+    "ApprovalResult",
     "Audience",
     "ConflictError",
+    "FieldChange",
     "FrontMatter",
     "HistoryEntry",
     "InsertAfter",
     "InsertAtStart",
     "InvalidInputError",
     "Item",
+    "ItemChange",
+    "LogEntry",
     "NotFoundError",
     "RefusedError",
     "Remove",
     "Replace",
+    "Review",
     "Section",
+    "Segment",
+    "SessionHeader",
     "SopDocument",
     "SopError",
     "SopFormatError",
+    "SopReviewStatus",
     "SopSummary",
     "SopVersion",
     "Store",
     "StoreBusyError",
     "StoreError",
+    "StructuralDiff",
     "apply_edits",
     "load",
     "parse",
     "parse_date",
+    "render_html",
+    "render_json",
+    "render_text",
+    "structural",
     "unified",
 ]

@@ -69,7 +69,7 @@ def _item_line(change: ItemChange) -> list[Span]:
         return [("removed", f"{sign} {change.old_key}: {change.old_text}")]
     if change.status == "added":
         return [("added", f"{sign} {change.new_key}: {change.new_text}")]
-    return [("kept", f"{sign} {change.new_key}: {change.new_text}")]
+    return [("kept", f"{sign} {keys}: {change.new_text}")]
 
 
 def text_lines(diffs: Sequence[StructuralDiff]) -> list[list[Span]]:
