@@ -53,6 +53,7 @@ CHANGE_THRESHOLD = 0.5
 Status = Literal["kept", "changed", "removed", "added", "moved"]
 STATUSES: tuple[Status, ...] = ("kept", "changed", "removed", "added", "moved")
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+_PART = re.compile(r"\s*(?:\w+|[^\w\s])")
 
 
 def unified(old: str, new: str, *, old_label: str, new_label: str, context: int = 3) -> str:
@@ -171,9 +172,23 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio()
 
 
+def _word_parts(text: str) -> list[str]:
+    # Each part is a word or punctuation mark with the whitespace before it, so the
+    # redline reads as whole words ("[- meja layanan-]") rather than stray spaces.
+    parts = _PART.findall(text)
+    tail = text[len("".join(parts)) :]
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+def _part_key(part: str) -> str:
+    return (" " if part[:1].isspace() else "") + part.strip()
+
+
 def redline(old: str, new: str) -> tuple[Segment, ...]:
     """A word-level redline turning ``old`` into ``new``; adjacent runs of one kind are merged."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = _word_parts(old), _word_parts(new)
     out: list[Segment] = []
 
     def push(op: Literal["equal", "delete", "insert"], text: str) -> None:
@@ -184,7 +199,10 @@ def redline(old: str, new: str) -> tuple[Segment, ...]:
         else:
             out.append(Segment(op, text))
 
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(
+        None, [_part_key(p) for p in a], [_part_key(p) for p in b], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             push("equal", "".join(a[i1:i2]))
             continue

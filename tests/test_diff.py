@@ -40,7 +40,8 @@ def _v2_text() -> str:
         "records: [Berita acara penyelesaian, ",
     ).replace(
         "  - Keputusan KPU Nomor 1050 Tahun 2022",
-        "  - Peraturan KPU Nomor 22 Tahun 2023 tentang Pengelolaan Informasi\n  - Keputusan KPU Nomor 1050 Tahun 2022",
+        "  - Peraturan KPU Nomor 22 Tahun 2023 tentang Pengelolaan Informasi\n"
+        "  - Keputusan KPU Nomor 1050 Tahun 2022",
     )
     lines = text.splitlines(keepends=True)
     out = []
@@ -70,7 +71,7 @@ def test_statuses_and_fields() -> None:
     assert d.counts() == {"kept": 5, "changed": 1, "removed": 2, "added": 1, "moved": 1}
     changed = by_status["changed"]
     assert changed.old_key == "prosedur/2"
-    assert [(s.op, s.text) for s in changed.redline if s.op != "equal"] == [("insert", "dan formulir ")]
+    assert [(s.op, s.text) for s in changed.redline if s.op != "equal"] == [("insert", " dan formulir")]
     assert by_status["moved"].old_key == "prosedur/6" and by_status["moved"].new_key == "prosedur/1"
     assert {c.old_key for c in d.items if c.status == "removed"} == {"prosedur/4", "prosedur/7"}
     fields = {f.field: f for f in d.fields}
