@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from conftest import ACTOR, CliRun
 
 from soplib import Review, Store
@@ -19,14 +20,14 @@ ANSWERS = [
 ]  # fmt: skip
 
 
-def _ok(result: object) -> str:
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    return result.output  # type: ignore[attr-defined,no-any-return]
+def _ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
-def _fails(result: object, text: str) -> None:
-    out = result.output  # type: ignore[attr-defined]
-    assert result.exit_code == 1, out  # type: ignore[attr-defined]
+def _fails(result: Result, text: str) -> None:
+    out = result.output
+    assert result.exit_code == 1, out
     assert out.startswith("error: ") and out.count("\n") == 1 and text in out, out
 
 
@@ -210,3 +211,17 @@ def test_review_diff_through_the_installed_command(demo_store: Store, store_path
     ).stdout
     assert "Pemohon mengisi formulir" in out
     assert "\x1b[" not in out  # plain when piped
+
+
+def test_demo_runs_an_approved_review(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from soplib.cli import main
+
+    folder = tmp_path / "demo"
+    r = CliRunner().invoke(main, ["demo", "--dir", str(folder)])
+    assert r.exit_code == 0, r.output
+    with Store.open(folder) as store:
+        (header,) = Review.sessions(store)
+        assert header.status == "approved"
+        assert store.get(S1).session == header.id and store.info(S1).latest.meta["decisions"]["added"] == 1
