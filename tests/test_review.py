@@ -251,3 +251,14 @@ def test_two_processes_deciding_at_once_lose_nothing(store: Store, tmp_path: Pat
     assert [e.seq for e in log] == list(range(1, 25))
     assert {e.by for e in log} == {"ani", "budi"}
     assert session.undecided("BIG-01") == []
+
+
+def test_the_api_script_in_the_docs_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    section = text[text.index("## Review sessions") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", section.index("```python"))]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "docs/api.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "KPU-NTB-SOP-01 revise 9 ()" in out and "{'KPU-NTB-SOP-01': 2, 'KPU-NTB-SOP-05': 1}" in out
+    namespace["store"].close()  # type: ignore[attr-defined]

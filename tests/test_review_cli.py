@@ -225,3 +225,11 @@ def test_demo_runs_an_approved_review(tmp_path: Path) -> None:
         (header,) = Review.sessions(store)
         assert header.status == "approved"
         assert store.get(S1).session == header.id and store.info(S1).latest.meta["decisions"]["added"] == 1
+
+
+def test_every_review_command_is_documented() -> None:
+    from soplib.cli.review import review
+
+    docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in review.commands:
+        assert f"`sop review {name} " in docs, name
