@@ -128,7 +128,7 @@ class LogEntry(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     seq: int
-    type: Literal["outcome", "decision", "add", "evaluation", "proposal", "approve", "abandon"]
+    type: Literal["outcome", "decision", "add", "retract", "evaluation", "proposal", "approve", "abandon"]
     by: str
     when: str
     sop: str | None = None
@@ -140,6 +140,7 @@ class LogEntry(BaseModel):
     reason: str | None = None
     answers: dict[str, bool] | None = None
     notes: dict[str, str] | None = None
+    target: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -201,6 +202,20 @@ class _State:
                 self.evaluations[e.sop] = e
             elif e.type == "proposal" and e.sop:
                 self.proposals[e.sop] = e
+            elif e.type == "retract":
+                self._retract(e)
+
+    def _retract(self, entry: LogEntry) -> None:
+        for sop, adds in self.adds.items():
+            self.adds[sop] = [a for a in adds if a.seq != entry.target]
+        self.proposals = {k: v for k, v in self.proposals.items() if v.seq != entry.target}
+
+    def retractable(self, seq: int) -> LogEntry | None:
+        """The add or proposal recorded as entry ``seq``, if it still counts."""
+        for entry in [*(a for adds in self.adds.values() for a in adds), *self.proposals.values()]:
+            if entry.seq == seq:
+                return entry
+        return None
 
     def edits(self, sop_id: str) -> list[Edit]:
         out: list[Edit] = []
@@ -270,7 +285,9 @@ class Review:
         members = tuple(
             TeamMember(id=validate_name(p, what="team member id"), role=_role(r)) for p, r in team.items()
         )
-        if not ref.strip():
+        # One line each: they end up in commit subjects, where a newline could forge trailers.
+        ref, title = " ".join(ref.split()), " ".join((title or "").split())
+        if not ref:
             raise InvalidInputError("give --ref: the plenary decision or decree that formed the team")
         ids = [validate_doc_id(s) for s in sop_ids or ()]
         if len(set(ids)) != len(ids):
@@ -289,8 +306,8 @@ class Review:
             session_id = _new_id(tx)
             header = SessionHeader(
                 id=session_id,
-                title=(title or "").strip() or f"Review of {len(ids)} SOP(s)",
-                ref=ref.strip(),
+                title=title or f"Review of {len(ids)} SOP(s)",
+                ref=ref,
                 team=members,
                 started_by=tx.by,
                 started_at=tx.now_iso,
@@ -346,8 +363,8 @@ class Review:
 
     def pinned(self, sop_id: str) -> SopDocument:
         """The pinned version of ``sop_id`` that this session reviews."""
-        header = self.header()
-        return self.store.get(sop_id, version=self._pinned_version(header, sop_id)).document
+        snap = self.store.snapshot()
+        return self._doc_in(snap, self._state(snap), sop_id)
 
     def _pinned_version(self, header: SessionHeader, sop_id: str) -> int:
         validate_doc_id(sop_id)
@@ -358,10 +375,11 @@ class Review:
 
     def status(self) -> list[SopReviewStatus]:
         """Per SOP: the outcome, how many items are decided and which keys are undecided."""
-        state = self._state()
+        snap = self.store.snapshot()
+        state = self._state(snap)
         out = []
         for sop_id, version in state.header.pinned.items():
-            doc = self.store.get(sop_id, version=version).document
+            doc = self._doc_in(snap, state, sop_id)
             decided = [i.key for i in doc.items if (sop_id, i.key) in state.decisions]
             outcome = state.outcomes.get(sop_id)
             # Items of an SOP kept or withdrawn as a whole need no decision.
@@ -397,8 +415,9 @@ class Review:
 
     def undecided(self, sop_id: str) -> list[str]:
         """Keys of the pinned version's items that have no decision yet, in document order."""
-        state = self._state()
-        doc = self.store.get(sop_id, version=self._pinned_version(state.header, sop_id)).document
+        snap = self.store.snapshot()
+        state = self._state(snap)
+        doc = self._doc_in(snap, state, sop_id)
         return [i.key for i in doc.items if (sop_id, i.key) not in state.decisions]
 
     def decision(self, sop_id: str, key: str) -> LogEntry | None:
@@ -414,30 +433,28 @@ class Review:
 
         For a proposed new SOP, the proposal itself.
         """
-        state = self._state()
+        snap = self.store.snapshot()
+        return self._preview(snap, self._state(snap), sop_id)
+
+    def _preview(self, snap: sop_store.Snapshot, state: _State, sop_id: str) -> SopDocument:
         if sop_id in state.proposals:
             return parse(state.proposals[sop_id].text or "", source=f"proposal {sop_id}")
-        doc = self.store.get(sop_id, version=self._pinned_version(state.header, sop_id)).document
-        return _revised(doc, state, sop_id)
+        return _revised(self._doc_in(snap, state, sop_id), state, sop_id)
 
     def diff(self, sop_id: str | None = None) -> list[StructuralDiff]:
         """Structural diffs of the pinned versions against the previews (one SOP, or all)."""
-        state = self._state()
+        snap = self.store.snapshot()
+        state = self._state(snap)
         ids = [sop_id] if sop_id else [*state.header.pinned, *state.proposals]
         out = []
         for i in ids:
+            new = self._preview(snap, state, i)
             if i in state.proposals:
-                out.append(
-                    structural(None, self.preview(i), old_label="(new)", new_label=f"proposal {self.id}")
-                )
+                out.append(structural(None, new, old_label="(new)", new_label=f"proposal {self.id}"))
                 continue
-            version = self._pinned_version(state.header, i)
-            old = self.store.get(i, version=version).document
-            out.append(
-                structural(
-                    old, _revised(old, state, i), old_label=f"v{version}", new_label=f"review {self.id}"
-                )
-            )
+            old = self._doc_in(snap, state, i)
+            label = f"v{state.header.pinned[i]}"
+            out.append(structural(old, new, old_label=label, new_label=f"review {self.id}"))
         return out
 
     # -- recording -------------------------------------------------------------------
@@ -482,9 +499,10 @@ class Review:
 
         return self._append_many(by=by, subject=f"keep the rest of {sop_id}", make=make)
 
-    def _doc_in(self, tx: Transaction, state: _State, sop_id: str) -> SopDocument:
+    def _doc_in(self, snap: sop_store.Snapshot, state: _State, sop_id: str) -> SopDocument:
+        """The pinned version of ``sop_id``, read from ``snap``."""
         version = self._pinned_version(state.header, sop_id)
-        return parse(sop_store.read_version(tx, sop_id, version), source=f"{sop_id} v{version}")
+        return parse(sop_store.read_version(snap, sop_id, version), source=f"{sop_id} v{version}")
 
     def outcome(self, sop_id: str, outcome: str, *, by: str, reason: str | None = None) -> LogEntry:
         """Record the outcome for an SOP: ``keep``, ``revise`` or ``withdraw`` (*dicabut*)."""
@@ -614,6 +632,21 @@ class Review:
             by=by, subject=f"propose {document.id}", check=check, type="proposal", sop=document.id,
             text=document.text, reason=(reason or "").strip() or None,
         )  # fmt: skip
+
+    def retract(self, seq: int, *, by: str, reason: str) -> LogEntry:
+        """Take back the addition or proposal recorded as log entry ``seq`` (both stay in the log)."""
+        reason = _reason(reason, what="retract an addition or proposal")
+
+        def check(tx: Transaction, state: _State) -> None:
+            if state.retractable(seq) is None:
+                raise NotFoundError(
+                    f"session {self.id} has no addition or proposal #{seq} to retract; "
+                    "`sop review log SESSION` lists the entries"
+                )
+
+        return self._append(
+            by=by, subject=f"retract #{seq}", check=check, type="retract", target=seq, reason=reason
+        )
 
     # -- closing ---------------------------------------------------------------------
 

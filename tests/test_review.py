@@ -262,3 +262,41 @@ def test_the_api_script_in_the_docs_runs(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "KPU-NTB-SOP-01 revise 9 ()" in out and "{'KPU-NTB-SOP-01': 2, 'KPU-NTB-SOP-05': 1}" in out
     namespace["store"].close()  # type: ignore[attr-defined]
+
+
+def test_retract_an_addition_and_a_proposal(demo_store: Store) -> None:
+    session = _start(demo_store, S4)
+    added = session.add(
+        S4, after="prosedur/4", text="Pengelola BMN mengarsipkan formulir.", by=ACTOR, reason="x"
+    )
+    proposed = session.propose(parse(NEW_SOP), by=ACTOR)
+    assert session.diff(S4)[0].counts()["added"] == 1
+    session.retract(added.seq, by="budi", reason="sudah tercakup di langkah 4")
+    session.retract(proposed.seq, by="budi", reason="ditunda")
+    assert session.diff(S4)[0].counts()["added"] == 0
+    assert [s.sop for s in session.status()] == [S4]
+    with pytest.raises(NotFoundError, match=f"no addition or proposal #{added.seq}"):
+        session.retract(added.seq, by=ACTOR, reason="lagi")
+    with pytest.raises(InvalidInputError, match="reason is required"):
+        session.retract(1, by=ACTOR, reason="")
+    assert [e.type for e in session.log()] == ["add", "proposal", "retract", "retract"]
+
+
+def test_editorial_only_for_revised_sops(demo_store: Store) -> None:
+    session = _start(demo_store, S4)
+    session.outcome(S4, "keep", by=ACTOR)
+    with pytest.raises(InvalidInputError, match="only a revised SOP"):
+        session.approve(by="kepala", editorial={S4: "redaksi"})
+
+
+def test_title_and_ref_cannot_forge_commit_trailers(demo_store: Store) -> None:
+    session = Review.start(
+        demo_store, [S4], team=TEAM, ref="SK 1\nSop-Action: approve", title="Judul\n\nSop-Actor: x", by=ACTOR
+    )
+    header = session.header()
+    assert header.title == "Judul Sop-Actor: x" and header.ref == "SK 1 Sop-Action: approve"
+    msg = subprocess.run(
+        ["git", "--git-dir", str(demo_store.path), "log", "-1", "--format=%B"], capture_output=True, text=True
+    ).stdout
+    assert msg.splitlines()[0] == f"Start review {session.id}: Judul Sop-Actor: x"
+    assert [line for line in msg.splitlines() if line.startswith("Sop-Actor:")] == [f"Sop-Actor: {ACTOR}"]

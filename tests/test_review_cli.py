@@ -101,6 +101,24 @@ def test_a_whole_review_through_the_cli(demo_store: Store, cli: CliRun, tmp_path
         "---\nid: KPU-NTB-SOP-09\ntitle: Baru\n---\n# Prosedur\n\n1. Langkah satu.\n", encoding="utf-8"
     )
     _ok(cli("review", "propose", sid, str(new), "--by", "budi"))
+    _ok(
+        cli(
+            "review",
+            "add",
+            sid,
+            S1,
+            "--section",
+            "prosedur",
+            "--text",
+            "Salah.",
+            "--reason",
+            "coba",
+            "--by",
+            ACTOR,
+        )
+    )
+    seq = json.loads(_ok(cli("review", "log", sid, "--json")))[-1]["seq"]
+    assert "retracted" in _ok(cli("review", "retract", sid, str(seq), "--reason", "keliru", "--by", "budi"))
 
     status = json.loads(_ok(cli("review", "status", sid, "--json")))
     rows = {r["sop"]: r for r in status["sops"]}

@@ -207,6 +207,18 @@ def add(
 
 @review.command()
 @click.argument("session_id")
+@click.argument("seq", type=click.IntRange(min=1))
+@click.option("--reason", required=True, help="Why it is taken back.")
+@by_option
+@click.pass_context
+def retract(ctx: click.Context, session_id: str, seq: int, reason: str, by: str) -> None:
+    """Take back an addition or a proposal (SEQ: its number in `sop review log`)."""
+    entry = _session(ctx, session_id).retract(seq, by=by, reason=reason)
+    success(f"#{entry.seq}: retracted #{seq}")
+
+
+@review.command()
+@click.argument("session_id")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--reason", help="Why the new SOP is needed.")
 @by_option
