@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ACTOR, write_sop
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from soplib import CRITERIA, InvalidInputError, NotFoundError, RefusedError, Review, Store, load, parse
+from soplib.cli.demo import demo_files
 
 TEAM = {ACTOR: "chair", "budi": "member"}
 S1, S2, S3, S4 = "KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03", "KPU-NTB-SOP-04"
@@ -300,3 +303,49 @@ def test_title_and_ref_cannot_forge_commit_trailers(demo_store: Store) -> None:
     ).stdout
     assert msg.splitlines()[0] == f"Start review {session.id}: Judul Sop-Actor: x"
     assert [line for line in msg.splitlines() if line.startswith("Sop-Actor:")] == [f"Sop-Actor: {ACTOR}"]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    actions=st.lists(st.sampled_from(["keep", "remove", "replace"]), min_size=4, max_size=4),
+    adds=st.lists(st.integers(min_value=0, max_value=4), max_size=3),
+)
+def test_session_diff_agrees_with_its_decisions(
+    tmp_path_factory: pytest.TempPathFactory, actions: list[str], adds: list[int]
+) -> None:
+    with Store.init(tmp_path_factory.mktemp("prop") / "store") as store:
+        store.add([load(demo_files()[3])], by=ACTOR)  # KPU-NTB-SOP-04: four steps
+        session = _start(store, S4)
+        doc = store.get(S4).document
+        expected = {}
+        for item, action in zip(doc.items, actions, strict=True):
+            if action == "keep":
+                session.keep(S4, item.key, by=ACTOR)
+                expected[item.key] = "kept"
+            elif action == "remove":
+                session.remove(S4, item.key, by=ACTOR, reason="x")
+                expected[item.key] = "removed"
+            else:
+                session.replace(S4, item.key, text=item.text[:-1] + " segera.", by=ACTOR, reason="x")
+                expected[item.key] = "changed"
+        for n, where in enumerate(adds):
+            text = f"Tambahan nomor {n} dicatat petugas piket."
+            if where == 0:
+                session.add(S4, section="prosedur", text=text, by=ACTOR, reason="x")
+            else:
+                session.add(S4, after=f"prosedur/{where}", text=text, by=ACTOR, reason="x")
+        (d,) = session.diff(S4)
+        assert {c.old_key: c.status for c in d.items if c.old_key} == expected
+        assert d.counts()["added"] == len(adds)
+        session.outcome(S4, "revise", by=ACTOR)
+        if all(a == "keep" for a in actions) and not adds:
+            return
+        session.approve(by="kepala")
+        counts = store.info(S4).latest.meta["decisions"]
+        assert counts == {
+            "kept": actions.count("keep"),
+            "removed": actions.count("remove"),
+            "replaced": actions.count("replace"),
+            "added": len(adds),
+        }
+        assert store.get(S4).text == session.preview(S4).text
