@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from soplib.document import FIELDS, Item, SopDocument
+from soplib.document import FIELDS, FrontMatter, Item, SopDocument
 
 __all__ = [
     "CHANGE_THRESHOLD",
@@ -53,6 +53,8 @@ CHANGE_THRESHOLD = 0.5
 Status = Literal["kept", "changed", "removed", "added", "moved"]
 STATUSES: tuple[Status, ...] = ("kept", "changed", "removed", "added", "moved")
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+# What a new SOP is compared with: every field at its default, no id or title.
+_EMPTY_FRONT = {**FrontMatter.model_construct().to_json(), "id": None, "title": None}
 _PART = re.compile(r"\s*(?:\w+|[^\w\s])")
 
 
@@ -321,7 +323,7 @@ def structural(
             changes += [_added(n) for n in new.items[j1:j2]]
         else:
             changes += _replace_block(old_items[i1:i2], new.items[j1:j2])
-    old_front = old.front.to_json() if old is not None else {}
+    old_front = old.front.to_json() if old is not None else _EMPTY_FRONT
     return StructuralDiff(
         sop_id=new.id,
         title=new.title,

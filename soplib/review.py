@@ -27,6 +27,7 @@ decisions at the same moment from two processes lose nothing.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,8 @@ __all__ = [
     "SopReviewStatus",
     "validate_session_id",
 ]
+
+_log = logging.getLogger(__name__)
 
 REVIEW_DIR = "reviews"
 _SESSION_ID = re.compile(r"R-[0-9]{8}-[0-9A-F]{4}")
@@ -696,6 +699,7 @@ class Review:
                     )
             docs = self._check_approvable(tx, state)
             result = self._write_approval(tx, state, docs, date or tx.now_iso[:10], editorial)
+        _log.info("approved %s: versions %s, withdrawn %s", self.id, result.versions, result.withdrawn)
         return result.model_copy(update={"commit": self.store.head()})
 
     def _check_approvable(self, tx: Transaction, state: _State) -> dict[str, SopDocument]:

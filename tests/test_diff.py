@@ -26,6 +26,7 @@ from soplib import (
 )
 from soplib.cli.demo import demo_files
 from soplib.diff import redline
+from soplib.document import FIELDS
 from soplib.edit import Edit
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -96,6 +97,8 @@ def test_scalar_field_change_and_new_sop() -> None:
     assert (change.field, change.old, change.new) == ("review_interval_months", 12, 6)
     fresh = structural(None, new)
     assert fresh.counts()["added"] == len(new.items)
+    # a new SOP lists only the fields it sets (SOP-01 sets all but audience)
+    assert [f.field for f in fresh.fields] == [f for f in FIELDS if f != "audience"]
 
 
 def test_redline_round_trips() -> None:
