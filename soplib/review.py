@@ -553,6 +553,10 @@ class Review:
         def check(tx: Transaction, state: _State) -> None:
             doc = self._doc_in(tx, state, sop_id)
             item = doc.item(key)
+            if action == "remove":
+                edits = state.edits(sop_id)
+                others = [e for e in edits if not isinstance(e, (Remove, Replace)) or e.key != key]
+                _revised(doc, state, sop_id, [*others, Remove(key)])
             if text is not None:
                 _check_one_item(doc, Replace(key, text), len(doc.items))
                 if " ".join(text.split()) == " ".join(item.text.split()):
@@ -827,8 +831,14 @@ def _next_seq(tx: Transaction, directory: str) -> int:
     return max((int(n[:-5]) for n in names), default=0) + 1
 
 
-def _revised(doc: SopDocument, state: _State, sop_id: str) -> SopDocument:
-    return parse(apply_edits(doc, state.edits(sop_id)), source=f"{sop_id} (review {state.header.id})")
+def _revised(doc: SopDocument, state: _State, sop_id: str, edits: list[Edit] | None = None) -> SopDocument:
+    """``doc`` with the session's edits (or ``edits``) applied."""
+    edits = state.edits(sop_id) if edits is None else edits
+    if all(isinstance(e, Remove) for e in edits) and len(edits) == len(doc.items):
+        raise RefusedError(
+            f"every step of {sop_id} would be removed; record outcome withdraw instead, or keep or add a step"
+        )
+    return parse(apply_edits(doc, edits), source=f"{sop_id} (review {state.header.id})")
 
 
 def _check_one_item(doc: SopDocument, edit: Edit, expected: int) -> None:

@@ -317,23 +317,27 @@ def test_session_diff_agrees_with_its_decisions(
         store.add([load(demo_files()[3])], by=ACTOR)  # KPU-NTB-SOP-04: four steps
         session = _start(store, S4)
         doc = store.get(S4).document
-        expected = {}
-        for item, action in zip(doc.items, actions, strict=True):
-            if action == "keep":
-                session.keep(S4, item.key, by=ACTOR)
-                expected[item.key] = "kept"
-            elif action == "remove":
-                session.remove(S4, item.key, by=ACTOR, reason="x")
-                expected[item.key] = "removed"
-            else:
-                session.replace(S4, item.key, text=item.text[:-1] + " segera.", by=ACTOR, reason="x")
-                expected[item.key] = "changed"
         for n, where in enumerate(adds):
             text = f"Tambahan nomor {n} dicatat petugas piket."
             if where == 0:
                 session.add(S4, section="prosedur", text=text, by=ACTOR, reason="x")
             else:
                 session.add(S4, after=f"prosedur/{where}", text=text, by=ACTOR, reason="x")
+        expected = {}
+        for item, action in zip(doc.items, actions, strict=True):
+            if action == "keep":
+                session.keep(S4, item.key, by=ACTOR)
+                expected[item.key] = "kept"
+            elif action == "remove":
+                if len(expected) == 3 and set(expected.values()) == {"removed"} and not adds:
+                    with pytest.raises(RefusedError, match="every step of KPU-NTB-SOP-04 would be removed"):
+                        session.remove(S4, item.key, by=ACTOR, reason="x")
+                    return
+                session.remove(S4, item.key, by=ACTOR, reason="x")
+                expected[item.key] = "removed"
+            else:
+                session.replace(S4, item.key, text=item.text[:-1] + " segera.", by=ACTOR, reason="x")
+                expected[item.key] = "changed"
         (d,) = session.diff(S4)
         assert {c.old_key: c.status for c in d.items if c.old_key} == expected
         assert d.counts()["added"] == len(adds)
@@ -349,3 +353,14 @@ def test_session_diff_agrees_with_its_decisions(
             "added": len(adds),
         }
         assert store.get(S4).text == session.preview(S4).text
+
+
+def test_removing_every_step_is_refused(demo_store: Store) -> None:
+    session = _start(demo_store, S4)
+    for n in (1, 2, 3):
+        session.remove(S4, f"prosedur/{n}", by=ACTOR, reason="x")
+    with pytest.raises(RefusedError, match="record outcome withdraw instead"):
+        session.remove(S4, "prosedur/4", by=ACTOR, reason="x")
+    session.add(S4, after="prosedur/4", text="Langkah pengganti.", by=ACTOR, reason="x")
+    session.remove(S4, "prosedur/4", by=ACTOR, reason="x")  # with a new step, allowed
+    assert [c.status for c in session.diff(S4)[0].items] == ["removed"] * 4 + ["added"]
