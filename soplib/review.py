@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -244,6 +244,11 @@ class _State:
             "replaced": acts.count("replace"),
             "added": len(self.adds.get(sop_id, [])),
         }
+
+
+# Checks and entry builders run inside the transaction, under the store lock.
+_Check = Callable[[Transaction, _State], None]
+_Make = Callable[[Transaction, _State], list[dict[str, Any]]]
 
 
 class Review:
@@ -462,13 +467,16 @@ class Review:
 
     # -- recording -------------------------------------------------------------------
 
-    def _append(self, *, by: str, subject: str, check: Any, **fields: Any) -> LogEntry:
+    def _append(self, *, by: str, subject: str, check: _Check, **fields: Any) -> LogEntry:
         """Append one entry in its own transaction, after ``check(tx, state)`` under the lock."""
-        return self._append_many(
-            by=by, subject=subject, make=lambda tx, state: (check(tx, state), [fields])[1]
-        )[0]
 
-    def _append_many(self, *, by: str, subject: str, make: Any) -> list[LogEntry]:
+        def make(tx: Transaction, state: _State) -> list[dict[str, Any]]:
+            check(tx, state)
+            return [fields]
+
+        return self._append_many(by=by, subject=subject, make=make)[0]
+
+    def _append_many(self, *, by: str, subject: str, make: _Make) -> list[LogEntry]:
         """Append the entries ``make(tx, state)`` returns (field mappings) in one transaction."""
         with self.store.transaction(by=by, subject=f"Review {self.id}: {subject}") as tx:
             state = self._state(tx)
