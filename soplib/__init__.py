@@ -23,7 +23,8 @@ from soplib.errors import (
     StoreError,
 )
 from soplib.render import render_html, render_json, render_text
-from soplib.review import CRITERIA, ApprovalResult, LogEntry, Review, SessionHeader, SopReviewStatus
+from soplib.review import Review
+from soplib.review_log import CRITERIA, ApprovalResult, LogEntry, SessionHeader, SopReviewStatus
 from soplib.store import HistoryEntry, SopSummary, SopVersion, Store
 
 __all__ = [

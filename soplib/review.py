@@ -32,9 +32,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any
 
 import sop_store
 from sop_store import Transaction, validate_doc_id, validate_name
@@ -44,48 +42,25 @@ from soplib.diff import StructuralDiff, structural
 from soplib.document import SopDocument, parse, validate_key
 from soplib.edit import Edit, InsertAfter, InsertAtStart, Remove, Replace, apply_edits
 from soplib.errors import InvalidInputError, NotFoundError, RefusedError
+from soplib.review_log import (
+    CRITERIA,
+    OUTCOMES,
+    REVIEW_DIR,
+    ApprovalResult,
+    ItemAction,
+    LogEntry,
+    SessionHeader,
+    SessionState,
+    SopReviewStatus,
+    TeamMember,
+    is_session_id,
+    validate_session_id,
+)
 from soplib.store import Store
 
-__all__ = [
-    "CRITERIA",
-    "ApprovalResult",
-    "LogEntry",
-    "Review",
-    "SessionHeader",
-    "SopReviewStatus",
-    "validate_session_id",
-]
+__all__ = ["Review"]
 
 _log = logging.getLogger(__name__)
-
-REVIEW_DIR = "reviews"
-_SESSION_ID = re.compile(r"R-[0-9]{8}-[0-9A-F]{4}")
-
-Outcome = Literal["keep", "revise", "withdraw"]
-OUTCOMES: tuple[Outcome, ...] = ("keep", "revise", "withdraw")
-ItemAction = Literal["keep", "remove", "replace"]
-SessionStatus = Literal["open", "approved", "abandoned"]
-
-CRITERIA: dict[str, str] = {
-    "drives_performance": "mampu mendorong peningkatan kinerja",
-    "easy_to_understand": "mudah dipahami",
-    "easy_to_carry_out": "mudah dilaksanakan",
-    "roles_clear": "semua orang dapat menjalankan perannya masing-masing",
-    "solves_problems": "mampu mengatasi permasalahan yang berkaitan dengan proses",
-    "meets_needs": "mampu menjawab kebutuhan peningkatan kinerja organisasi",
-    "fits_other_sops": "sinergi satu dengan lainnya",
-}
-"""The seven evaluation criteria (answered Ya/Tidak): English name -> the worksheet's wording."""
-
-
-def validate_session_id(value: object) -> str:
-    """Return ``value`` if it is a session id (``R-20261127-3F2A``), else raise."""
-    if not isinstance(value, str) or not _SESSION_ID.fullmatch(value):
-        raise InvalidInputError(
-            f"invalid session id {value!r}: expected R-YYYYMMDD-XXXX such as R-20261127-3F2A "
-            "(`sop review list` shows them)"
-        )
-    return value
 
 
 def _reason(reason: str | None, *, what: str) -> str:
@@ -94,161 +69,9 @@ def _reason(reason: str | None, *, what: str) -> str:
     return reason.strip()
 
 
-class TeamMember(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    role: str
-
-
-class SessionHeader(BaseModel):
-    """A session's ``session.json``."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    title: str
-    ref: str
-    team: tuple[TeamMember, ...]
-    started_by: str
-    started_at: str
-    pinned: dict[str, int]
-    status: SessionStatus = "open"
-    closed_by: str | None = None
-    closed_at: str | None = None
-    effective_date: str | None = None
-
-    def is_member(self, person: str) -> bool:
-        return any(m.id == person for m in self.team)
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
-
-class LogEntry(BaseModel):
-    """One recorded entry of a session's log (a decision, an outcome, an evaluation …)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    seq: int
-    type: Literal["outcome", "decision", "add", "retract", "evaluation", "proposal", "approve", "abandon"]
-    by: str
-    when: str
-    sop: str | None = None
-    key: str | None = None
-    action: str | None = None
-    after: str | None = None
-    section: str | None = None
-    text: str | None = None
-    reason: str | None = None
-    answers: dict[str, bool] | None = None
-    notes: dict[str, str] | None = None
-    target: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
-
-
-class SopReviewStatus(BaseModel):
-    """Where one SOP of a session stands."""
-
-    model_config = ConfigDict(frozen=True)
-
-    sop: str
-    version: int | None
-    outcome: Outcome | None
-    decided: int
-    undecided: tuple[str, ...]
-    added: int
-    evaluated: bool
-    proposed: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.model_dump(mode="json"), "undecided": list(self.undecided)}
-
-
-class ApprovalResult(BaseModel):
-    """What an approval wrote."""
-
-    model_config = ConfigDict(frozen=True)
-
-    session: str
-    commit: str | None
-    versions: dict[str, int]
-    withdrawn: tuple[str, ...]
-    created: tuple[str, ...]
-    kept: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
-
-class _State:
-    """A session's header and log, reduced to the current decisions (latest wins)."""
-
-    def __init__(self, header: SessionHeader, entries: list[LogEntry]) -> None:
-        self.header = header
-        self.entries = entries
-        self.outcomes: dict[str, LogEntry] = {}
-        self.decisions: dict[tuple[str, str], LogEntry] = {}
-        self.adds: dict[str, list[LogEntry]] = {}
-        self.evaluations: dict[str, LogEntry] = {}
-        self.proposals: dict[str, LogEntry] = {}
-        for e in entries:
-            if e.type == "outcome" and e.sop:
-                self.outcomes[e.sop] = e
-            elif e.type == "decision" and e.sop and e.key:
-                self.decisions[(e.sop, e.key)] = e
-            elif e.type == "add" and e.sop:
-                self.adds.setdefault(e.sop, []).append(e)
-            elif e.type == "evaluation" and e.sop:
-                self.evaluations[e.sop] = e
-            elif e.type == "proposal" and e.sop:
-                self.proposals[e.sop] = e
-            elif e.type == "retract":
-                self._retract(e)
-
-    def _retract(self, entry: LogEntry) -> None:
-        for sop, adds in self.adds.items():
-            self.adds[sop] = [a for a in adds if a.seq != entry.target]
-        self.proposals = {k: v for k, v in self.proposals.items() if v.seq != entry.target}
-
-    def retractable(self, seq: int) -> LogEntry | None:
-        """The add or proposal recorded as entry ``seq``, if it still counts."""
-        for entry in [*(a for adds in self.adds.values() for a in adds), *self.proposals.values()]:
-            if entry.seq == seq:
-                return entry
-        return None
-
-    def edits(self, sop_id: str) -> list[Edit]:
-        out: list[Edit] = []
-        for (sop, key), e in self.decisions.items():
-            if sop != sop_id:
-                continue
-            if e.action == "remove":
-                out.append(Remove(key))
-            elif e.action == "replace" and e.text is not None:
-                out.append(Replace(key, e.text))
-        for e in self.adds.get(sop_id, []):
-            if e.after and e.text is not None:
-                out.append(InsertAfter(e.after, e.text))
-            elif e.section and e.text is not None:
-                out.append(InsertAtStart(e.section, e.text))
-        return out
-
-    def counts(self, sop_id: str) -> dict[str, int]:
-        acts = [e.action for (sop, _), e in self.decisions.items() if sop == sop_id]
-        return {
-            "kept": acts.count("keep"),
-            "removed": acts.count("remove"),
-            "replaced": acts.count("replace"),
-            "added": len(self.adds.get(sop_id, [])),
-        }
-
-
 # Checks and entry builders run inside the transaction, under the store lock.
-_Check = Callable[[Transaction, _State], None]
-_Make = Callable[[Transaction, _State], list[dict[str, Any]]]
+_Check = Callable[[Transaction, SessionState], None]
+_Make = Callable[[Transaction, SessionState], list[dict[str, Any]]]
 
 
 class Review:
@@ -340,7 +163,7 @@ class Review:
         snap = store.snapshot()
         out = []
         for name in snap.list(REVIEW_DIR):
-            if _SESSION_ID.fullmatch(name) and snap.exists(f"{REVIEW_DIR}/{name}/session.json"):
+            if is_session_id(name) and snap.exists(f"{REVIEW_DIR}/{name}/session.json"):
                 out.append(SessionHeader.model_validate(snap.read_json(f"{REVIEW_DIR}/{name}/session.json")))
         return sorted(out, key=lambda h: (h.started_at, h.id))
 
@@ -351,7 +174,7 @@ class Review:
             raise NotFoundError(f"no review session {self.id}; `sop review list` shows them")
         return SessionHeader.model_validate(snap.read_json(self._header_path))
 
-    def _state(self, snap: sop_store.Snapshot | None = None) -> _State:
+    def _state(self, snap: sop_store.Snapshot | None = None) -> SessionState:
         snap = snap or self.store.snapshot()
         header = self._read_header(snap)
         entries = [
@@ -359,7 +182,7 @@ class Review:
             for name in snap.list(f"{self._dir}/log")
             if name.endswith(".json")
         ]
-        return _State(header, sorted(entries, key=lambda e: e.seq))
+        return SessionState(header, sorted(entries, key=lambda e: e.seq))
 
     def header(self) -> SessionHeader:
         """The session's header (title, ref, team, pinned versions, status)."""
@@ -444,7 +267,7 @@ class Review:
         snap = self.store.snapshot()
         return self._preview(snap, self._state(snap), sop_id)
 
-    def _preview(self, snap: sop_store.Snapshot, state: _State, sop_id: str) -> SopDocument:
+    def _preview(self, snap: sop_store.Snapshot, state: SessionState, sop_id: str) -> SopDocument:
         if sop_id in state.proposals:
             return parse(state.proposals[sop_id].text or "", source=f"proposal {sop_id}")
         return _revised(self._doc_in(snap, state, sop_id), state, sop_id)
@@ -470,7 +293,7 @@ class Review:
     def _append(self, *, by: str, subject: str, check: _Check, **fields: Any) -> LogEntry:
         """Append one entry in its own transaction, after ``check(tx, state)`` under the lock."""
 
-        def make(tx: Transaction, state: _State) -> list[dict[str, Any]]:
+        def make(tx: Transaction, state: SessionState) -> list[dict[str, Any]]:
             check(tx, state)
             return [fields]
 
@@ -500,7 +323,7 @@ class Review:
     def keep_rest(self, sop_id: str, *, by: str, reason: str | None = None) -> list[LogEntry]:
         """Decide keep for every item of ``sop_id`` that has no decision yet (one commit)."""
 
-        def make(tx: Transaction, state: _State) -> list[dict[str, Any]]:
+        def make(tx: Transaction, state: SessionState) -> list[dict[str, Any]]:
             doc = self._doc_in(tx, state, sop_id)
             return [
                 {"type": "decision", "sop": sop_id, "key": i.key, "action": "keep", "reason": reason}
@@ -510,7 +333,7 @@ class Review:
 
         return self._append_many(by=by, subject=f"keep the rest of {sop_id}", make=make)
 
-    def _doc_in(self, snap: sop_store.Snapshot, state: _State, sop_id: str) -> SopDocument:
+    def _doc_in(self, snap: sop_store.Snapshot, state: SessionState, sop_id: str) -> SopDocument:
         """The pinned version of ``sop_id``, read from ``snap``."""
         version = self._pinned_version(state.header, sop_id)
         return parse(sop_store.read_version(snap, sop_id, version), source=f"{sop_id} v{version}")
@@ -522,7 +345,7 @@ class Review:
         if outcome == "withdraw":
             reason = _reason(reason, what="withdraw an SOP")
 
-        def check(tx: Transaction, state: _State) -> None:
+        def check(tx: Transaction, state: SessionState) -> None:
             if sop_id in state.proposals:
                 raise RefusedError(f"{sop_id} is a proposed new SOP; it has no outcome")
             self._pinned_version(state.header, sop_id)
@@ -558,7 +381,7 @@ class Review:
     ) -> LogEntry:
         validate_key(key)
 
-        def check(tx: Transaction, state: _State) -> None:
+        def check(tx: Transaction, state: SessionState) -> None:
             doc = self._doc_in(tx, state, sop_id)
             item = doc.item(key)
             if action == "remove":
@@ -594,7 +417,7 @@ class Review:
         if after is not None:
             validate_key(after)
 
-        def check(tx: Transaction, state: _State) -> None:
+        def check(tx: Transaction, state: SessionState) -> None:
             doc = self._doc_in(tx, state, sop_id)
             edit: Edit = InsertAfter(after, text) if after is not None else InsertAtStart(section or "", text)
             _check_one_item(doc, edit, len(doc.items) + 1)
@@ -624,7 +447,7 @@ class Review:
         if missing:
             raise InvalidInputError(f"answer every criterion; missing: {', '.join(missing)}")
 
-        def check(tx: Transaction, state: _State) -> None:
+        def check(tx: Transaction, state: SessionState) -> None:
             if sop_id not in state.proposals:
                 self._pinned_version(state.header, sop_id)
 
@@ -637,7 +460,7 @@ class Review:
     def propose(self, document: SopDocument, *, by: str, reason: str | None = None) -> LogEntry:
         """Propose a brand-new SOP (version 1 on approval); a later proposal of the same id supersedes."""
 
-        def check(tx: Transaction, state: _State) -> None:
+        def check(tx: Transaction, state: SessionState) -> None:
             if document.id in state.header.pinned or tx.exists(record_path(document.id)):
                 raise RefusedError(
                     f"SOP {document.id} already exists; revise it in a session instead of proposing it"
@@ -652,7 +475,7 @@ class Review:
         """Take back the addition or proposal recorded as log entry ``seq`` (both stay in the log)."""
         reason = _reason(reason, what="retract an addition or proposal")
 
-        def check(tx: Transaction, state: _State) -> None:
+        def check(tx: Transaction, state: SessionState) -> None:
             if state.retractable(seq) is None:
                 raise NotFoundError(
                     f"session {self.id} has no addition or proposal #{seq} to retract; "
@@ -714,7 +537,7 @@ class Review:
         _log.info("approved %s: versions %s, withdrawn %s", self.id, result.versions, result.withdrawn)
         return result.model_copy(update={"commit": self.store.head()})
 
-    def _check_approvable(self, tx: Transaction, state: _State) -> dict[str, SopDocument]:
+    def _check_approvable(self, tx: Transaction, state: SessionState) -> dict[str, SopDocument]:
         header = state.header
         moved = []
         for sop_id, version in header.pinned.items():
@@ -765,7 +588,7 @@ class Review:
     def _write_approval(
         self,
         tx: Transaction,
-        state: _State,
+        state: SessionState,
         docs: dict[str, SopDocument],
         date: str,
         editorial: dict[str, str],
@@ -839,7 +662,9 @@ def _next_seq(tx: Transaction, directory: str) -> int:
     return max((int(n[:-5]) for n in names), default=0) + 1
 
 
-def _revised(doc: SopDocument, state: _State, sop_id: str, edits: list[Edit] | None = None) -> SopDocument:
+def _revised(
+    doc: SopDocument, state: SessionState, sop_id: str, edits: list[Edit] | None = None
+) -> SopDocument:
     """``doc`` with the session's edits (or ``edits``) applied."""
     edits = state.edits(sop_id) if edits is None else edits
     if all(isinstance(e, Remove) for e in edits) and len(edits) == len(doc.items):

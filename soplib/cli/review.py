@@ -233,7 +233,7 @@ def propose(ctx: click.Context, session_id: str, file: Path, reason: str | None,
 
 
 def _evaluate_options(f: click.decorators.FC) -> click.decorators.FC:
-    from soplib.review import CRITERIA
+    from soplib.review_log import CRITERIA
 
     for option, name in reversed(CRITERION_OPTIONS.items()):
         f = click.option(
