@@ -80,6 +80,10 @@ class Review:
     def __init__(self, store: Store, session_id: str) -> None:
         self.store = store
         self.id = validate_session_id(session_id)
+        # Log entries are never rewritten and pinned versions never change, so what
+        # was read once stays true: these caches spare re-reading and re-parsing.
+        self._entries: dict[str, LogEntry] = {}
+        self._docs: dict[tuple[str, int], SopDocument] = {}
 
     # -- paths ---------------------------------------------------------------------
 
@@ -177,11 +181,12 @@ class Review:
     def _state(self, snap: sop_store.Snapshot | None = None) -> SessionState:
         snap = snap or self.store.snapshot()
         header = self._read_header(snap)
-        entries = [
-            LogEntry.model_validate(snap.read_json(f"{self._dir}/log/{name}"))
-            for name in snap.list(f"{self._dir}/log")
-            if name.endswith(".json")
-        ]
+        entries = []
+        for name in snap.list(f"{self._dir}/log"):
+            if name.endswith(".json"):
+                if name not in self._entries:
+                    self._entries[name] = LogEntry.model_validate(snap.read_json(f"{self._dir}/log/{name}"))
+                entries.append(self._entries[name])
         return SessionState(header, sorted(entries, key=lambda e: e.seq))
 
     def header(self) -> SessionHeader:
@@ -336,7 +341,10 @@ class Review:
     def _doc_in(self, snap: sop_store.Snapshot, state: SessionState, sop_id: str) -> SopDocument:
         """The pinned version of ``sop_id``, read from ``snap``."""
         version = self._pinned_version(state.header, sop_id)
-        return parse(sop_store.read_version(snap, sop_id, version), source=f"{sop_id} v{version}")
+        if (sop_id, version) not in self._docs:
+            data = sop_store.read_version(snap, sop_id, version)
+            self._docs[sop_id, version] = parse(data, source=f"{sop_id} v{version}")
+        return self._docs[sop_id, version]
 
     def outcome(self, sop_id: str, outcome: str, *, by: str, reason: str | None = None) -> LogEntry:
         """Record the outcome for an SOP: ``keep``, ``revise`` or ``withdraw`` (*dicabut*)."""
