@@ -364,3 +364,14 @@ def test_removing_every_step_is_refused(demo_store: Store) -> None:
     session.add(S4, after="prosedur/4", text="Langkah pengganti.", by=ACTOR, reason="x")
     session.remove(S4, "prosedur/4", by=ACTOR, reason="x")  # with a new step, allowed
     assert [c.status for c in session.diff(S4)[0].items] == ["removed"] * 4 + ["added"]
+
+
+def test_approval_refused_when_a_proposed_sop_appeared_meanwhile(demo_store: Store) -> None:
+    session = _start(demo_store, S4)
+    session.outcome(S4, "keep", by=ACTOR)
+    session.propose(parse(NEW_SOP), by=ACTOR)
+    demo_store.add([parse(NEW_SOP)], by=ACTOR)
+    head = demo_store.head()
+    with pytest.raises(RefusedError, match="proposed SOP KPU-NTB-SOP-05 now exists"):
+        session.approve(by="kepala")
+    assert demo_store.head() == head
