@@ -8,9 +8,12 @@ auditable years later. Start with :class:`Store`::
     store.add([load("kpu-01.md")], by="ani")
 """
 
+from soplib.anchor import Anchor, anchor
+from soplib.audit import AsOf, AuditHistory, VersionRecord, as_of, audit_history, in_force
 from soplib.dates import parse_date
 from soplib.diff import FieldChange, ItemChange, Segment, StructuralDiff, structural, unified
 from soplib.document import Audience, FrontMatter, Item, Section, SopDocument, load, parse
+from soplib.due import DueReview, reviews_due
 from soplib.edit import InsertAfter, InsertAtStart, Remove, Replace, apply_edits
 from soplib.errors import (
     ConflictError,
@@ -22,17 +25,24 @@ from soplib.errors import (
     StoreBusyError,
     StoreError,
 )
+from soplib.printout import print_html
 from soplib.render import render_html, render_json, render_text
 from soplib.review import Review
 from soplib.review_log import CRITERIA, ApprovalResult, LogEntry, SessionHeader, SopReviewStatus
 from soplib.store import HistoryEntry, SopSummary, SopVersion, Store
+from soplib.verify import Finding, VerifyReport, verify
 
 __all__ = [
     "CRITERIA",
+    "Anchor",
     "ApprovalResult",
+    "AsOf",
     "Audience",
+    "AuditHistory",
     "ConflictError",
+    "DueReview",
     "FieldChange",
+    "Finding",
     "FrontMatter",
     "HistoryEntry",
     "InsertAfter",
@@ -59,13 +69,22 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "StructuralDiff",
+    "VerifyReport",
+    "VersionRecord",
+    "anchor",
     "apply_edits",
+    "as_of",
+    "audit_history",
+    "in_force",
     "load",
     "parse",
     "parse_date",
+    "print_html",
     "render_html",
     "render_json",
     "render_text",
+    "reviews_due",
     "structural",
     "unified",
+    "verify",
 ]

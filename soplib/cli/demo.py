@@ -90,9 +90,16 @@ def step_review(store_path: Path) -> None:
             reason="belum ada langkah pengarsipan",
         )
         session.keep_rest(sop, by=CHAIR)
-        session.outcome(
-            "KPU-NTB-SOP-02", "withdraw", by=CHAIR, reason="surat masuk kini dikelola di SRIKANDI"
+        # A table row too: the manual agenda book gave way to SRIKANDI.
+        session.outcome("KPU-NTB-SOP-02", "revise", by=CHAIR)
+        session.replace(
+            "KPU-NTB-SOP-02",
+            "prosedur/2",
+            text="2 | Mencatat surat dalam agenda SRIKANDI | Pengadministrasi Umum | 5 menit | Agenda",
+            by=MEMBER,
+            reason="buku agenda manual tidak dipakai lagi",
         )
+        session.keep_rest("KPU-NTB-SOP-02", by=MEMBER)
         session.outcome("KPU-NTB-SOP-03", "keep", by=MEMBER, reason="masih layak")
         answers = dict.fromkeys(CRITERIA, True) | {"easy_to_carry_out": False}
         session.evaluate(
@@ -116,16 +123,54 @@ def step_review(store_path: Path) -> None:
         )
         from soplib.render import render_text
 
-        click.echo(render_text(session.diff(sop)), nl=False)
+        click.echo(render_text([*session.diff(sop), *session.diff("KPU-NTB-SOP-02")]), nl=False)
         result = session.approve(by=HEAD_OF_OFFICE, effective_date="2026-12-01")
         click.echo(
             f"approved by {HEAD_OF_OFFICE} in one commit {(result.commit or '')[:10]}: "
-            f"new versions {result.versions}, withdrawn {list(result.withdrawn)}, kept {list(result.kept)}"
+            f"new versions {result.versions}, kept {list(result.kept)}"
         )
         click.echo(f"  sop --store {store_path} review diff {session.id} --format html -o review.html")
 
 
-STEPS: list[Callable[[Path], None]] = [step_foundation, step_review]
+def step_audit(store_path: Path) -> None:
+    """Last step: history, due reviews, a printable SOP, then an anchor and a verified store."""
+    from soplib import Store
+    from soplib.anchor import anchor
+    from soplib.audit import audit_history
+    from soplib.due import reviews_due
+    from soplib.printout import print_html
+    from soplib.verify import verify
+
+    _heading("Audit: history, periodic reviews, printing, integrity")
+    with Store.open(store_path) as store:
+        hist = audit_history(store, "KPU-NTB-SOP-04")
+        click.echo(f"KPU-NTB-SOP-04 in force on {hist.on}: version {hist.in_force}")
+        for v in hist.versions:
+            click.echo(
+                f"  v{v.version}  {v.status:<10}  effective {v.effective_date}  by {v.by}  ({v.action})"
+            )
+        due = reviews_due(store, within_days=400)
+        table(
+            "Periodic reviews due within 400 days",
+            ["id", "due", "days left"],
+            [[d.id, d.due_date, d.days_left] for d in due],
+        )
+        # Outside the store on purpose: a printout is not part of the record.
+        page = Path(tempfile.mkdtemp(prefix="sop-print-")) / "KPU-NTB-SOP-02.html"
+        page.write_text(print_html(store, "KPU-NTB-SOP-02"), encoding="utf-8")
+        click.echo(f"KPU-NTB-SOP-02 in the SOP AP layout, ready to print to PDF: {page}")
+        mark = anchor(store, by=CHAIR)
+        click.echo(f"audit anchor {mark.number} recorded head {mark.head} (tag {mark.tag})")
+        report = verify(store)
+        status = "verified" if report.ok else f"NOT verified: {len(report.findings)} findings"
+        click.echo(
+            f"sop audit verify: {status} ({report.commits} commits, {report.sops} SOPs, "
+            f"{report.versions} versions)"
+        )
+
+
+# step_audit stays last: it anchors and verifies everything the steps before it wrote.
+STEPS: list[Callable[[Path], None]] = [step_foundation, step_review, step_audit]
 
 
 @click.command()
