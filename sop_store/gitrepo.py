@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_store.errors import ConflictError, NotFoundError, StoreError
+from sop_store.signing import Signer, add_signature
 
 log = logging.getLogger(__name__)
 
@@ -264,13 +265,16 @@ class GitRepo:
         email: str,
         when: int,
         message: str,
+        signer: Signer | None = None,
     ) -> str:
         lines = [f"tree {tree}"]
         lines += [f"parent {p}" for p in parents]
         lines.append(f"author {author} <{email}> {when} +0000")
         lines.append(f"committer soplib <soplib@sop.invalid> {when} +0000")
-        body = "\n".join(lines) + "\n\n" + message
-        return self.write_object("commit", body.encode())
+        body = ("\n".join(lines) + "\n\n" + message).encode()
+        if signer is not None:  # a store configured for SSH signing (sop_store/signing.py)
+            body = add_signature(body, signer(body))
+        return self.write_object("commit", body)
 
     # -- refs ----------------------------------------------------------------------
 
@@ -380,7 +384,7 @@ class GitRepo:
 
         try:
             out = self._gitpython().git.execute(
-                ["git", "--git-dir", str(self.git_dir), *args],
+                ["git", "--git-dir", str(self.git_dir.resolve()), *args],
                 with_extended_output=True,
                 with_exceptions=False,
             )

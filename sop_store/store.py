@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from sop_store import signing
 from sop_store.errors import InvalidInputError, NotFoundError, StoreError
 from sop_store.gitrepo import BRANCH, MODE_BLOB, MODE_TREE, GitRepo, TreeEntries, object_id
 from sop_store.ids import validate_name, validate_path
@@ -237,6 +238,7 @@ class GitStore:
         self.repo = repo
         self.path = repo.git_dir
         self._lock = StoreLock(self.path / "soplib.lock")
+        self.signing = signing.load(self.path)
 
     @classmethod
     def init(cls, path: Path | str) -> GitStore:
@@ -303,6 +305,7 @@ class GitStore:
             email=f"{tx.by}@sop.invalid",
             when=tx.now,
             message=tx.message(),
+            signer=self.signing.signer() if self.signing and self.signing.sign_commits else None,
         )
         pending = self.path / PENDING
         if tx.tags:

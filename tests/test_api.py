@@ -14,8 +14,13 @@ import soplib
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
+def _isort_key(name: str) -> tuple[int, str]:
+    # ruff's RUF022 order: CONSTANTS, then Classes, then functions.
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
 def test_all_is_sorted_and_unique() -> None:
-    assert soplib.__all__ == sorted(soplib.__all__)
+    assert soplib.__all__ == sorted(soplib.__all__, key=_isort_key)
     assert len(set(soplib.__all__)) == len(soplib.__all__)
 
 
@@ -36,6 +41,15 @@ def test_lazy_names_come_from_the_module_that_defines_them() -> None:
         )
 
 
+def test_a_function_named_like_its_module_stays_the_function() -> None:
+    code = (
+        "import soplib.verify, soplib.anchor, soplib; "
+        "print(callable(soplib.verify), callable(soplib.anchor), type(soplib.verify).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "function"]
+
+
 def test_an_unknown_name_is_an_attribute_error() -> None:
     try:
         soplib.NoSuchThing
@@ -54,10 +68,10 @@ def test_importing_the_cli_does_not_import_the_heavy_libraries() -> None:
 
 def test_the_script_in_docs_api_md_runs(tmp_path: Path) -> None:
     text = (DOCS / "api.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
-    assert blocks, "docs/api.md has no python block"
+    block = re.search(r"## A runnable script\n.*?```python\n(.*?)```", text, flags=re.DOTALL)
+    assert block, "docs/api.md has no runnable script"
     script = tmp_path / "api_example.py"
-    script.write_text(blocks[0], encoding="utf-8")
+    script.write_text(block.group(1), encoding="utf-8")
     out = subprocess.run(
         [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, env={**os.environ}
     )

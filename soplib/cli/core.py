@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import emit_json, success, table
+from soplib.cli.output import diff_format_option, emit_diff, emit_json, success, table
 
 
 @click.command()
@@ -112,15 +112,21 @@ def history(ctx: click.Context, sop_id: str, as_json: bool) -> None:
 @click.argument("sop_id")
 @click.argument("v1", type=click.IntRange(min=1))
 @click.argument("v2", type=click.IntRange(min=1))
+@diff_format_option
 @click.pass_context
-def diff(ctx: click.Context, sop_id: str, v1: int, v2: int) -> None:
-    """Show what changed between two versions of an SOP (a unified diff)."""
-    from soplib import unified
+def diff(ctx: click.Context, sop_id: str, v1: int, v2: int, fmt: str, output: Path | None) -> None:
+    """Show what changed between two versions of an SOP (structural redline, unified, JSON or HTML)."""
+    from soplib import structural, unified
 
     store = open_store(ctx)
     old, new = store.get(sop_id, version=v1), store.get(sop_id, version=v2)
-    click.echo(
-        unified(old.text, new.text, old_label=f"{sop_id} v{v1}", new_label=f"{sop_id} v{v2}"), nl=False
+    d = structural(old.document, new.document, old_label=f"v{v1}", new_label=f"v{v2}")
+    emit_diff(
+        [d],
+        fmt=fmt,
+        title=f"{sop_id}: v{v1} -> v{v2}",
+        unified_text=unified(old.text, new.text, old_label=f"{sop_id} v{v1}", new_label=f"{sop_id} v{v2}"),
+        output=output,
     )
 
 

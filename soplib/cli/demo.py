@@ -54,7 +54,123 @@ def step_foundation(store_path: Path) -> None:
             click.echo(f"  v{e.version}  {e.date}  {e.by}  {e.action}  {e.message}")
 
 
-STEPS: list[Callable[[Path], None]] = [step_foundation]
+HEAD_OF_OFFICE = "lalu.ahmad"
+MEMBER = "baiq.nurul"
+
+
+def step_review(store_path: Path) -> None:
+    from soplib import CRITERIA, Review, Store, parse
+
+    _heading("2. A review session: keep, remove, replace, add; evaluate; approve")
+    with Store.open(store_path) as store:
+        session = Review.start(
+            store,
+            ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"],
+            team={CHAIR: "chair", MEMBER: "member"},
+            ref="Berita Acara Pleno Nomor 45/PL.01-BA/18/2026",
+            title="Evaluasi SOP semester II 2026",
+            by=CHAIR,
+        )
+        click.echo(f"started {session.id} over {', '.join(session.header().pinned)}")
+        sop = "KPU-NTB-SOP-01"
+        session.outcome(sop, "revise", by=CHAIR, reason="langkah disposisi tidak lagi diperlukan")
+        session.remove(sop, "prosedur/4", by=MEMBER, reason="disposisi dilakukan melalui e-PPID")
+        session.replace(
+            sop,
+            "prosedur/2",
+            text="Petugas meja layanan memeriksa kelengkapan identitas pemohon dan formulir permohonan.",
+            by=MEMBER,
+            reason="formulir juga harus diperiksa",
+        )
+        session.add(
+            sop,
+            after="prosedur/8",
+            text="Petugas mengarsipkan berkas permohonan dan jawaban dalam arsip layanan informasi.",
+            by=CHAIR,
+            reason="belum ada langkah pengarsipan",
+        )
+        session.keep_rest(sop, by=CHAIR)
+        # A table row too: the manual agenda book gave way to SRIKANDI.
+        session.outcome("KPU-NTB-SOP-02", "revise", by=CHAIR)
+        session.replace(
+            "KPU-NTB-SOP-02",
+            "prosedur/2",
+            text="2 | Mencatat surat dalam agenda SRIKANDI | Pengadministrasi Umum | 5 menit | Agenda",
+            by=MEMBER,
+            reason="buku agenda manual tidak dipakai lagi",
+        )
+        session.keep_rest("KPU-NTB-SOP-02", by=MEMBER)
+        session.outcome("KPU-NTB-SOP-03", "keep", by=MEMBER, reason="masih layak")
+        answers = dict.fromkeys(CRITERIA, True) | {"easy_to_carry_out": False}
+        session.evaluate(
+            sop, answers=answers, notes={"easy_to_carry_out": "disposisi manual memperlambat"}, by=CHAIR
+        )
+        session.propose(
+            parse(
+                "---\nid: KPU-NTB-SOP-05\ntitle: Pengelolaan Arsip Inaktif\n"
+                "unit: Subbagian Keuangan, Umum dan Logistik\n---\n# Prosedur\n\n"
+                "1. Arsiparis menerima arsip inaktif dari unit kerja beserta daftar arsip.\n"
+                "2. Arsiparis memeriksa daftar arsip dan menyimpan arsip di ruang arsip.\n"
+            ),
+            by=MEMBER,
+            reason="belum ada SOP pengelolaan arsip inaktif",
+        )
+        rows = session.status()
+        table(
+            f"Status of {session.id}",
+            ["sop", "outcome", "decided", "undecided"],
+            [[r.sop, r.outcome or ("new" if r.proposed else "-"), r.decided, len(r.undecided)] for r in rows],
+        )
+        from soplib.render import render_text
+
+        click.echo(render_text([*session.diff(sop), *session.diff("KPU-NTB-SOP-02")]), nl=False)
+        result = session.approve(by=HEAD_OF_OFFICE, effective_date="2026-12-01")
+        click.echo(
+            f"approved by {HEAD_OF_OFFICE} in one commit {(result.commit or '')[:10]}: "
+            f"new versions {result.versions}, kept {list(result.kept)}"
+        )
+        click.echo(f"  sop --store {store_path} review diff {session.id} --format html -o review.html")
+
+
+def step_audit(store_path: Path) -> None:
+    """Last step: history, due reviews, a printable SOP, then an anchor and a verified store."""
+    from soplib import Store
+    from soplib.anchor import anchor
+    from soplib.audit import audit_history
+    from soplib.due import reviews_due
+    from soplib.printout import print_html
+    from soplib.verify import verify
+
+    _heading("Audit: history, periodic reviews, printing, integrity")
+    with Store.open(store_path) as store:
+        hist = audit_history(store, "KPU-NTB-SOP-04")
+        click.echo(f"KPU-NTB-SOP-04 in force on {hist.on}: version {hist.in_force}")
+        for v in hist.versions:
+            click.echo(
+                f"  v{v.version}  {v.status:<10}  effective {v.effective_date}  by {v.by}  ({v.action})"
+            )
+        due = reviews_due(store, within_days=400)
+        table(
+            "Periodic reviews due within 400 days",
+            ["id", "due", "days left"],
+            [[d.id, d.due_date, d.days_left] for d in due],
+        )
+        # Outside the store on purpose: a printout is not part of the record.
+        page = Path(tempfile.mkdtemp(prefix="sop-print-")) / "KPU-NTB-SOP-02.html"
+        page.write_text(print_html(store, "KPU-NTB-SOP-02"), encoding="utf-8")
+        click.echo(f"KPU-NTB-SOP-02 in the SOP AP layout, ready to print to PDF: {page}")
+        mark = anchor(store, by=CHAIR)
+        click.echo(f"audit anchor {mark.number} recorded head {mark.head} (tag {mark.tag})")
+        report = verify(store)
+        status = "verified" if report.ok else f"NOT verified: {len(report.findings)} findings"
+        click.echo(
+            f"sop audit verify: {status} ({report.commits} commits, {report.sops} SOPs, "
+            f"{report.versions} versions)"
+        )
+
+
+# step_audit stays last: it anchors and verifies everything the steps before it wrote.
+STEPS: list[Callable[[Path], None]] = [step_foundation, step_review, step_audit]
 
 
 @click.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -58,3 +59,70 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+_DIFF_STYLES = {
+    "header": "bold",
+    "dim": "dim",
+    "kept": "",
+    "removed": "red",
+    "added": "green",
+    "changed": "yellow",
+    "moved": "cyan",
+    "delete": "bold red strike",
+    "insert": "bold green underline",
+}
+
+
+def emit_diff(
+    diffs: Sequence[Any],
+    *,
+    fmt: str,
+    title: str,
+    unified_text: str,
+    output: Path | None = None,
+) -> None:
+    """Print (or write to ``output``) structural diffs in ``fmt``: unified, text, json or html."""
+    from soplib.render import render_html, render_json, render_text, text_lines
+
+    if fmt == "unified":
+        data = unified_text
+    elif fmt == "json":
+        data = json.dumps(render_json(diffs), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        data = render_html(diffs, title=title)
+    elif output is None and sys.stdout.isatty():
+        from rich.text import Text
+
+        out = console()
+        for line in text_lines(diffs):
+            text = Text()
+            for style, part in line:
+                text.append(part, style=_DIFF_STYLES.get(style, ""))
+            out.print(text)
+        return
+    else:
+        data = render_text(diffs)
+    if output is not None:
+        output.write_text(data, encoding="utf-8")
+        success(f"wrote {output}")
+        return
+    click.echo(data, nl=False)
+
+
+def diff_format_option(f: Any) -> Any:
+    """``--format unified|text|json|html`` and ``-o FILE`` for diff commands."""
+    f = click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to FILE instead of printing.",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["unified", "text", "json", "html"]),
+        default="text",
+        show_default=True,
+        help="unified line diff, structural text redline, JSON (schema in docs/cli.md) or an HTML page.",
+    )(f)

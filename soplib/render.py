@@ -1,0 +1,183 @@
+"""Renderings of structural diffs: styled text, JSON and one self-contained HTML page.
+
+The text rendering is a list of lines, each a list of ``(style, text)`` spans,
+so the CLI can colour it on a terminal and print it plain when piped, and the
+library never prints. Plain markers: ``[-deleted-]`` and ``{+inserted+}``.
+
+The HTML page escapes every string that comes from a document with
+:func:`html.escape`; it has inline CSS only, no scripts and no external URLs.
+
+    >>> print(render_text([diff]))
+    >>> Path("diff.html").write_text(render_html([diff], title="Review R-..."))
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from soplib.diff import FieldChange, ItemChange, StructuralDiff
+
+__all__ = ["Span", "render_html", "render_json", "render_text", "text_lines"]
+
+Span = tuple[str, str]
+"""``(style, text)``; styles: ``""``, ``header``, ``dim``, ``kept``, ``removed``, ``added``,
+``changed``, ``moved``, ``delete``, ``insert``."""
+
+_SIGN = {"kept": " ", "removed": "-", "added": "+", "changed": "~", "moved": ">"}
+
+
+def _counts_line(diff: StructuralDiff) -> str:
+    c = diff.counts()
+    return ", ".join(f"{n} {status}" for status, n in c.items())
+
+
+def _field_value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _field_lines(change: FieldChange) -> list[list[Span]]:
+    if change.added or change.removed:
+        out = [[("changed", f"~ {change.field}:")]]
+        out += [[("removed", f"    - {v}")] for v in change.removed]
+        out += [[("added", f"    + {v}")] for v in change.added]
+        return out
+    old, new = _field_value(change.old), _field_value(change.new)
+    return [[("changed", f"~ {change.field}: "), ("delete", old), ("", " -> "), ("insert", new)]]
+
+
+def _item_line(change: ItemChange) -> list[Span]:
+    sign = _SIGN[change.status]
+    keys = change.new_key if change.old_key == change.new_key else f"{change.old_key} -> {change.new_key}"
+    if change.status == "changed":
+        spans: list[Span] = [("changed", f"{sign} {keys}: ")]
+        for seg in change.redline:
+            if seg.op == "equal":
+                spans.append(("", seg.text))
+            elif seg.op == "delete":
+                spans.append(("delete", f"[-{seg.text}-]"))
+            else:
+                spans.append(("insert", f"{{+{seg.text}+}}"))
+        return spans
+    if change.status == "moved":
+        return [("moved", f"{sign} {keys}: {change.new_text}")]
+    if change.status == "removed":
+        return [("removed", f"{sign} {change.old_key}: {change.old_text}")]
+    if change.status == "added":
+        return [("added", f"{sign} {change.new_key}: {change.new_text}")]
+    return [("kept", f"{sign} {keys}: {change.new_text}")]
+
+
+def text_lines(diffs: Sequence[StructuralDiff]) -> list[list[Span]]:
+    """The text rendering as lines of styled spans (for a terminal)."""
+    out: list[list[Span]] = []
+    for n, diff in enumerate(diffs):
+        if n:
+            out.append([])
+        out.append([("header", f"{diff.sop_id}: {diff.title} ({diff.old_label} -> {diff.new_label})")])
+        out.append([("dim", _counts_line(diff))])
+        if diff.fields:
+            out.append([("header", "front matter")])
+            for change in diff.fields:
+                out += _field_lines(change)
+        out.append([("header", "items")])
+        for item in diff.items:
+            text = _item_line(item)
+            # Multi-line items keep their line breaks, indented under the key.
+            joined = "".join(t for _, t in text)
+            if "\n" in joined:
+                text = [(style, t.replace("\n", "\n    ")) for style, t in text]
+            out.append(text)
+    return out
+
+
+def render_text(diffs: Sequence[StructuralDiff]) -> str:
+    """The text rendering, plain (what is printed when the output is piped)."""
+    return "".join("".join(t for _, t in line) + "\n" for line in text_lines(diffs))
+
+
+def render_json(diffs: Sequence[StructuralDiff]) -> list[dict[str, Any]]:
+    """The JSON rendering: one object per SOP (schema in docs/cli.md)."""
+    return [d.to_json() for d in diffs]
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;
+color:#1f2328;line-height:1.45;padding:0 1rem}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+td,th{border:1px solid #d0d7de;padding:.3rem .5rem;vertical-align:top;text-align:left}
+th{background:#f6f8fa}.key{white-space:nowrap;font-family:monospace;font-size:.85rem}
+ins{background:#dafbe1;text-decoration:none}del{background:#ffebe9;text-decoration:line-through}
+tr.removed td{background:#fff5f5}tr.added td{background:#f3fff5}tr.moved td{background:#f5f8ff}
+tr.kept td{color:#57606a}.counts{color:#57606a}.status{font-weight:600;white-space:nowrap}
+.text{white-space:pre-wrap}
+""".strip()
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _html_item(change: ItemChange) -> str:
+    if change.status == "changed":
+        parts = []
+        for seg in change.redline:
+            tag = {"equal": "", "delete": "del", "insert": "ins"}[seg.op]
+            parts.append(f"<{tag}>{_e(seg.text)}</{tag}>" if tag else _e(seg.text))
+        body = "".join(parts)
+    elif change.status == "removed":
+        body = f"<del>{_e(change.old_text)}</del>"
+    elif change.status == "added":
+        body = f"<ins>{_e(change.new_text)}</ins>"
+    else:
+        body = _e(change.new_text)
+    keys = " &rarr; ".join(_e(k) for k in (change.old_key, change.new_key) if k)
+    if change.status in ("kept", "changed", "moved") and change.old_key == change.new_key:
+        keys = _e(change.new_key)
+    return (
+        f'<tr class="{change.status}"><td class="status">{change.status}</td>'
+        f'<td class="key">{keys}</td><td class="text">{body}</td></tr>'
+    )
+
+
+def _html_field(change: FieldChange) -> str:
+    if change.added or change.removed:
+        body = "<br>".join(
+            [*(f"<del>{_e(v)}</del>" for v in change.removed), *(f"<ins>{_e(v)}</ins>" for v in change.added)]
+        )
+    else:
+        body = f"<del>{_e(_field_value(change.old))}</del> <ins>{_e(_field_value(change.new))}</ins>"
+    return f'<tr><td class="key">{_e(change.field)}</td><td class="text">{body}</td></tr>'
+
+
+def _html_diff(diff: StructuralDiff) -> str:
+    out = [
+        f"<section><h2>{_e(diff.sop_id)}: {_e(diff.title)}</h2>",
+        f'<p class="counts">{_e(diff.old_label)} &rarr; {_e(diff.new_label)}: {_e(_counts_line(diff))}</p>',
+    ]
+    if diff.fields:
+        out.append("<h3>Front matter</h3><table><tr><th>field</th><th>change</th></tr>")
+        out += [_html_field(f) for f in diff.fields]
+        out.append("</table>")
+    out.append("<h3>Items</h3><table><tr><th>status</th><th>key</th><th>text</th></tr>")
+    out += [_html_item(c) for c in diff.items]
+    out.append("</table></section>")
+    return "\n".join(out)
+
+
+def render_html(diffs: Sequence[StructuralDiff], *, title: str) -> str:
+    """One self-contained HTML page with the redline of every diff (inline CSS, no scripts)."""
+    sections = "\n".join(_html_diff(d) for d in diffs)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="id">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        f"<h1>{_e(title)}</h1>\n"
+        '<p class="counts">Legend: <del>removed text</del> <ins>added text</ins></p>\n'
+        f"{sections}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,188 @@
+"""`sop print`: one SOP in the SOP AP layout as self-contained, escaped HTML."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ACTOR, CliRun, write_sop
+
+from soplib import Store, load
+from soplib.cli.demo import demo_files
+from soplib.printout import esc, render_html
+from soplib.store import SopVersion
+
+GOLDEN = Path(__file__).parent / "golden"
+
+HOSTILE = """\
+---
+id: EVIL-01
+title: "<script>alert('t')</script> Judul"
+number: "1<img src=x onerror=alert(1)>"
+unit: "<b onmouseover=alert(2)>Unit</b>"
+legal_basis:
+  - "[klik](javascript:alert(3))"
+  - "<a href='JavaScript:alert(4)'>x</a>"
+warnings: ["<svg/onload=alert(5)>"]
+---
+# <script>alert(6)</script>
+
+1. Petugas <script src="https://evil.example/x.js"></script> memeriksa.
+2. <img src=x onerror = "alert(7)"> [tautan](javascript:alert(8))
+
+# Tabel
+
+| No | Kegiatan <i onclick=alert(9)> |
+|---|---|
+| 1 | <iframe src="javascript:alert(10)"></iframe> |
+"""
+
+
+def fixed_version(path: Path, *, version: int = 2) -> SopVersion:
+    doc = load(path)
+    return SopVersion(
+        id=doc.id,
+        version=version,
+        status="current",
+        created="2026-03-01T09:00:00Z",
+        by=ACTOR,
+        action="approve",
+        message="",
+        effective_date="2026-03-15",
+        approved_by="kepala.sekretariat",
+        session=None,
+        commit="0123456789abcdef0123456789abcdef01234567",
+        document=doc,
+    )
+
+
+@pytest.mark.parametrize("name", ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02"])
+def test_golden(name: str) -> None:
+    path = next(p for p in demo_files() if p.stem == name)
+    page = render_html(fixed_version(path), created="2024-01-10T08:00:00Z")
+    golden = GOLDEN / f"print-{name}.html"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(page, encoding="utf-8")
+    assert page == golden.read_text(encoding="utf-8")
+
+
+def test_table_keeps_its_columns_and_list_becomes_numbered_rows() -> None:
+    by_name = {p.stem: p for p in demo_files()}
+    table = render_html(fixed_version(by_name["KPU-NTB-SOP-02"]), created="2024-01-10")
+    assert "<th>Kegiatan</th><th>Pelaksana</th><th>Waktu</th><th>Output</th>" in table
+    assert "<tr><td>5</td><td>Mendistribusikan" in table and "<tr><td>6</td>" not in table
+    listing = render_html(fixed_version(by_name["KPU-NTB-SOP-01"]), created="2024-01-10")
+    assert "<th>No</th><th>Uraian Kegiatan</th>" in listing
+    assert '<td class="no">8</td>' in listing and '<td class="no">9</td>' not in listing
+    assert "<h2>Tujuan</h2>" in listing and "<p>Memberikan layanan" in listing
+    for label in (
+        "Nomor SOP",
+        "Tanggal Pembuatan",
+        "Tanggal Revisi",
+        "Tanggal Efektif",
+        "Disahkan oleh",
+        "Nama SOP",
+        "Dasar Hukum",
+        "Keterkaitan",
+        "Kualifikasi Pelaksana",
+        "Peralatan/Perlengkapan",
+        "Peringatan",
+        "Pencatatan dan Pendataan",
+    ):
+        assert f">{label}<" in listing
+
+
+def assert_inert(page: str) -> None:
+    lowered = page.lower()
+    assert "<script" not in lowered
+    assert "javascript:" not in lowered
+    assert re.search(r"\bon[a-z]+\s*=", lowered) is None
+    assert "<img" not in lowered and "<iframe" not in lowered and "<svg" not in lowered
+    assert "http://" not in lowered and "https://" not in lowered.replace("https&#58;", "")
+
+
+def test_hostile_document_is_escaped(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    out = tmp_path / "evil.html"
+    r = cli("print", "EVIL-01", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert_inert(page.replace("https://evil.example", ""))
+    assert "evil.example" in page  # the text is kept, only made inert
+    assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; Judul" in page
+
+
+def test_esc_breaks_up_handlers_and_schemes() -> None:
+    assert esc('<a onclick="x">') == "&lt;a onclick&#61;&quot;x&quot;&gt;"
+    assert esc("JavaScript :alert(1)") == "JavaScript &#58;alert(1)"
+    assert esc("Pukul 10:00, data: lengkap") == "Pukul 10:00, data: lengkap"
+    assert esc("data:text/html,x") == "data&#58;text/html,x"
+
+
+def test_cli_print_versions(demo_store: Store, tmp_path: Path, cli: CliRun) -> None:
+    text = (
+        demo_store.text("KPU-NTB-SOP-04")
+        .decode()
+        .replace("ketersediaan barang", "ketersediaan dan kondisi barang")
+    )
+    demo_store.update(text, by=ACTOR, message="kondisi", effective_date="2027-01-01")
+    out = tmp_path / "v1.html"
+    assert cli("print", "KPU-NTB-SOP-04", "--version", "1", "-o", str(out)).exit_code == 0
+    v1 = out.read_text()
+    assert "ketersediaan barang" in v1 and "Tanggal Revisi</th><td>-</td>" in v1
+    assert cli("print", "KPU-NTB-SOP-04", "-o", str(out)).exit_code == 0
+    v2 = out.read_text()
+    assert "kondisi barang" in v2 and "(revisi ke-1)" in v2 and "2027-01-01" in v2
+    assert f"commit {demo_store.tag_commit('KPU-NTB-SOP-04', 2)}" in v2
+    r = cli("print", "KPU-NTB-SOP-04", "--version", "3", "-o", str(out))
+    assert r.exit_code == 1 and "has no version 3" in r.output
+    assert cli("print", "KPU-NTB-SOP-04").exit_code == 2
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+def test_print_in_a_real_browser(demo_store: Store, tmp_path: Path, cli: CliRun) -> None:
+    page = tmp_path / "sop.html"
+    assert cli("print", "KPU-NTB-SOP-02", "-o", str(page)).exit_code == 0
+    pdf = tmp_path / "sop.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+    assert boxes and all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in boxes)  # A4
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout
+    assert dom.count("<td>Pengadministrasi Umum</td>") == 4
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+def test_hostile_page_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    page = tmp_path / "evil.html"
+    assert cli("print", "EVIL-01", "-o", str(page)).exit_code == 0
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout.lower()
+    assert "<table" in dom
+    for tag in ("<script", "<img", "<iframe", "<svg", "<a ", "<b ", "<i "):
+        assert tag not in dom, tag
