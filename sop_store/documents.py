@@ -121,6 +121,7 @@ def _dump(info: DocInfo) -> dict[str, Any]:
 
 # Parsed records by (id, blob id). A blob id names its content, so an entry can
 # never go stale; it saves re-parsing a record that grows with every version.
+# Callers share these objects: treat a record's ``meta`` as read-only.
 _RECORDS: OrderedDict[tuple[str, str], DocInfo] = OrderedDict()
 
 

@@ -427,3 +427,13 @@ def test_trees_stay_in_git_order_through_adds_updates_and_new_folders(store: Sto
     store.update(sop("AB", "Lagi"), by=ACTOR, message="y")
     assert store.ids() == sorted(ids)
     fsck(store.path)
+
+
+def test_what_add_and_update_return_is_what_get_reads_back(store: Store) -> None:
+    (added,) = store.add([sop("AB-01")], by=ACTOR, message="awal", effective_date="2026-01-02")
+    assert added == store.get("AB-01", version=1)
+    updated = store.update(sop("AB-01", "Baru"), by="budi", message="judul", editorial="ejaan")
+    reopened = Store.open(store.path)
+    assert updated == reopened.get("AB-01") and updated.commit == reopened.head()
+    assert reopened.info("AB-01").latest.meta["editorial"] == {"reason": "ejaan", "by": "budi"}
+    reopened.close()
