@@ -85,9 +85,9 @@ def main(ctx: click.Context, store: Path) -> None:
 
 def _register() -> None:
     # Imported here (not at the top) so each module can import `main` helpers.
-    from soplib.cli import core, demo
+    from soplib.cli import ack, core, demo, staff
 
-    for module in (core, demo):
+    for module in (core, demo, staff, ack):
         for command in module.COMMANDS:
             main.add_command(command)
 
