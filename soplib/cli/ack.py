@@ -157,10 +157,11 @@ def coverage(ctx: click.Context, sop_id: str | None, unit: str | None, as_json: 
     if as_json:
         emit_json(report.to_json())
         return
-    _print_coverage(report, every_name=sop_id is not None or not sys.stdout.isatty())
+    print_coverage(report, every_name=sop_id is not None or not sys.stdout.isatty())
 
 
-def _print_coverage(report: CoverageReport, *, every_name: bool) -> None:
+def print_coverage(report: CoverageReport, *, every_name: bool) -> None:
+    """Coverage tables: per SOP (outstanding names, shortened unless ``every_name``), per unit, overall."""
     rows = []
     for s in report.sops:
         names = [p.name for p in s.outstanding]
@@ -175,7 +176,7 @@ def _print_coverage(report: CoverageReport, *, every_name: bool) -> None:
                 len(s.outstanding),
                 _pct(s.percent),
                 s.carry_note,
-                ", ".join(names),
+                "; ".join(names),
             ]
         )
     title = "Coverage" + (f" (unit {report.unit_filter})" if report.unit_filter else "")

@@ -54,7 +54,52 @@ def step_foundation(store_path: Path) -> None:
             click.echo(f"  v{e.version}  {e.date}  {e.by}  {e.action}  {e.message}")
 
 
-STEPS: list[Callable[[Path], None]] = [step_foundation]
+def demo_staff_csv() -> Path:
+    """The demo staff list (KPU Provinsi NTB and KPU Kabupaten Lombok Barat)."""
+    return Path(str(resources.files("soplib") / "demo_data" / "staff.csv"))
+
+
+def step_internalisation(store_path: Path) -> None:
+    from soplib import Store, acknowledge, coverage, create_briefing, import_staff, pending, record_attendance
+    from soplib.cli.ack import print_coverage
+    from soplib.staff import parse_staff_csv
+
+    _heading("Internalisation: staff, briefings, acknowledgements, coverage")
+    with Store.open(store_path) as store:
+        result = import_staff(store, demo_staff_csv(), by=CHAIR)
+        click.echo(f"imported {len(result.added)} staff from {demo_staff_csv().name}")
+        briefing = create_briefing(
+            store,
+            title="Sosialisasi SOP pelayanan informasi, persuratan dan data pemilih",
+            date="2026-02-03",
+            sops=["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"],
+            by=CHAIR,
+        )
+        present = [p.id for p in parse_staff_csv(demo_staff_csv()) if "Lombok Barat" not in p.unit][:14]
+        with tempfile.TemporaryDirectory() as tmp:
+            sheet = Path(tmp) / "daftar-hadir.csv"
+            sheet.write_text("id\n" + "\n".join(present) + "\n", encoding="utf-8")
+            attended = record_attendance(store, briefing.id, sheet, by=CHAIR)
+        click.echo(
+            f"briefing {briefing.id}: {len(attended.new_attendees)} attended, "
+            f"{len(attended.records)} acknowledgements in one commit, "
+            f"{sum(1 for s in attended.skipped if s.reason == 'outside audience')} skipped (SOP not for them)"
+        )
+        outcome = acknowledge(store, "199609142023211001", "KPU-NTB-SOP-03", by=CHAIR)
+        click.echo(f"{outcome.staff.name} acknowledged KPU-NTB-SOP-03 v{outcome.version} after reading it")
+        text = store.get("KPU-NTB-SOP-01").text.replace(
+            "secara langsung atau melalui", "secara langsung atau  melalui"
+        )
+        v = store.update(text, by=CHAIR, message="Perbaikan spasi", editorial="perbaikan penulisan")
+        click.echo(f"KPU-NTB-SOP-01 v{v.version} is an editorial change: acknowledgements of v1 carry over")
+        print_coverage(coverage(store), every_name=False)
+        report = pending(store, "199012302017031011")
+        click.echo(
+            f"{report.staff.name} still has to acknowledge: " + ", ".join(p.id for p in report.pending)
+        )
+
+
+STEPS: list[Callable[[Path], None]] = [step_foundation, step_internalisation]
 
 
 @click.command()
