@@ -201,11 +201,12 @@ def _acked_three(store: Store) -> None:
 
 
 SEG = f"acks/{SOP1}/v1/000001.tsv"
+OPEN = f"import pathlib, json; p = pathlib.Path('{SEG}'); lines = p.read_text().splitlines(True); "
 
 
 def test_chain_detects_an_edited_record(staffed_store: Store, store_path: Path, tmp_path: Path) -> None:
     _acked_three(staffed_store)
-    edit = f"import pathlib; p = pathlib.Path('{SEG}'); p.write_text(p.read_text().replace('\\tread\\t', '\\tB-1\\t', 1))"
+    edit = OPEN + "p.write_text(p.read_text().replace('\\tread\\t', '\\tB-1\\t', 1))"
     _tamper(store_path, tmp_path, edit)
     report = verify_chain(staffed_store.snapshot())
     assert [(f.kind, f.seq) for f in report.findings] == [("altered", 1)]
@@ -213,7 +214,7 @@ def test_chain_detects_an_edited_record(staffed_store: Store, store_path: Path, 
 
 def test_chain_detects_a_deleted_record(staffed_store: Store, store_path: Path, tmp_path: Path) -> None:
     _acked_three(staffed_store)
-    edit = f"import pathlib; p = pathlib.Path('{SEG}'); lines = p.read_text().splitlines(True); p.write_text(lines[0] + lines[2])"
+    edit = OPEN + "p.write_text(lines[0] + lines[2])"
     _tamper(store_path, tmp_path, edit)
     report = verify_chain(staffed_store.snapshot())
     assert ("deleted", 2) in [(f.kind, f.seq) for f in report.findings]
@@ -224,8 +225,7 @@ def test_chain_detects_reorder_and_head_mismatch(
 ) -> None:
     _acked_three(staffed_store)
     edit = (
-        f"import pathlib, json; p = pathlib.Path('{SEG}'); lines = p.read_text().splitlines(True); "
-        f"p.write_text(lines[1] + lines[0] + lines[2]); "
+        OPEN + "p.write_text(lines[1] + lines[0] + lines[2]); "
         f"pathlib.Path('{CHAIN}').write_text(json.dumps({{'count': 5, 'last': 'x'}}))"
     )
     _tamper(store_path, tmp_path, edit)
