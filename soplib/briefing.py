@@ -44,9 +44,14 @@ class Attendee:
     position: str
     recorded_at: str
     recorded_by: str
+    sops: tuple[str, ...] = ()  # "ID vN" of each SOP presented that applies to them
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "sops": list(self.sops)}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Attendee:
+        return cls(**{**raw, "sops": tuple(raw.get("sops", ()))})
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class Briefing:
             tuple(BriefedSop(**s) for s in raw["sops"]),
             raw["created"],
             raw["by"],
-            tuple(Attendee(**a) for a in raw.get("attendees", [])),
+            tuple(Attendee.from_json(a) for a in raw.get("attendees", [])),
         )
 
 
@@ -243,6 +248,7 @@ def record_attendance(
         present = {a.id for a in briefing.attendees}
         new_people = [p for p in people if p.id not in present]
         acks, skipped = [], []
+        applies: dict[str, list[str]] = {p.id: [] for p in people}
         for sop in briefing.sops:
             target = _pinned_target(tx, briefing, sop)
             content = _content(tx, sop)
@@ -252,12 +258,17 @@ def record_attendance(
             for p in people:
                 if not target.includes(p):
                     skipped.append(Skipped(p.id, sop.id, "outside audience"))
-                elif p.id in done:
+                    continue
+                applies[p.id].append(f"{sop.id} v{sop.version}")
+                if p.id in done:
                     skipped.append(Skipped(p.id, sop.id, "already acknowledged"))
                 else:
                     acks.append(NewAck(p.id, sop.id, sop.version, content, how=briefing.id))
         records = stage_acks(tx, acks)
-        attendees = [Attendee(p.id, p.name, p.unit, p.position, tx.now_iso, tx.by) for p in new_people]
+        attendees = [
+            Attendee(p.id, p.name, p.unit, p.position, tx.now_iso, tx.by, tuple(applies[p.id]))
+            for p in new_people
+        ]
         briefing = Briefing(**{**briefing.__dict__, "attendees": (*briefing.attendees, *attendees)})
         if attendees:
             tx.write_json(_path(briefing.id), briefing.to_json())

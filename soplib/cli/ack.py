@@ -119,7 +119,10 @@ def show(ctx: click.Context, briefing_id: str, as_json: bool) -> None:
     table(
         f"Daftar hadir {b.id}",
         ["no", "name", "id (NIP)", "unit", "position", "date", "SOPs"],
-        [[i, a.name, a.id, a.unit, a.position, b.date, sops] for i, a in enumerate(b.attendees, start=1)],
+        [
+            [i, a.name, a.id, a.unit, a.position, b.date, ", ".join(a.sops)]
+            for i, a in enumerate(b.attendees, start=1)
+        ],
     )
 
 
