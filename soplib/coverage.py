@@ -25,8 +25,8 @@ from soplib.ack import (
     Target,
     check_person,
     describe_chain,
+    find_record,
     partition_staff,
-    read_partition,
     target_of,
 )
 from soplib.errors import NotFoundError, RefusedError
@@ -268,7 +268,7 @@ def pending(store: Store, staff_id: str) -> PendingReport:
 
 def _record_of(snap: Snapshot, target: Target, staff_id: str) -> tuple[AckRecord, int] | None:
     for depth, version in enumerate(target.versions):
-        for record in read_partition(snap, target.sop, version):
-            if record.staff == staff_id:
-                return record, depth
+        record = find_record(snap, target.sop, version, staff_id)
+        if record is not None:
+            return record, depth
     return None
