@@ -8,7 +8,7 @@ the recording of a 1,000-person attendance list, and the repository's growth per
 after `git gc`. Figures go to docs/benchmarks.md.
 
     .venv/bin/python bench/acks.py              # 1,000 staff, 200 SOPs, 200,000 acks
-    .venv/bin/python bench/acks.py --scale 20   # 20,000 staff, 500 SOPs, 2,000,000 acks
+    .venv/bin/python bench/acks.py --large --no-growth   # 20,000 staff, 500 SOPs, 2,000,000 acks
 """
 
 from __future__ import annotations
@@ -146,11 +146,12 @@ def show(label: str, seconds: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=1, help="1: 1,000 staff / 200 SOPs / 200,000 acks")
+    parser.add_argument("--large", action="store_true", help="20,000 staff, 500 SOPs, 2,000,000 acks")
     parser.add_argument("--singles", type=int, default=10_000, help="single acks for the growth figure")
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth measurements")
     parser.add_argument("--dir", type=Path, help="where to build (default: a temporary folder)")
     args = parser.parse_args()
-    staff, sops, acks = 1000 * args.scale, 200 if args.scale == 1 else 500, 200_000 * args.scale
+    staff, sops, acks = (20_000, 500, 2_000_000) if args.large else (1000, 200, 200_000)
     path = (args.dir or Path(tempfile.mkdtemp(prefix="sop-bench-"))) / "store"
     print(f"building {staff:,} staff, {sops} SOPs, {acks:,} acknowledgements in {path} ...")
     built = build(path, staff=staff, sops=sops, acks=acks)
@@ -191,6 +192,9 @@ def main() -> None:
             bi = create_briefing(store, title="bench", date="2026-02-04", sops=[f"KPU-B-{1016 + i}"], by=BY)
             record_attendance(store, bi.id, sheet, by=BY)
 
+    if args.no_growth:
+        store.close()
+        return
     growth(path, f"{len(singles):,} single acks (one commit each)", one_by_one)
     growth(path, "10 attendance lists of 1,000 (one commit each)", as_lists)
     store.close()
