@@ -143,8 +143,8 @@ def test_segments_stay_bounded(store: Store) -> None:
     with store.transaction(by=ACTOR, subject="batch") as tx:  # a batch that does not fit: its own segment
         stage_acks(tx, [NewAck(i, "KPU-X-01", 1, sha) for i in ids[30:]])
     snap = store.snapshot()
-    names = snap.list("acks/KPU-X-01/v1")
-    assert names == ["000001.tsv", "000002.tsv"]
+    assert snap.list("acks/KPU-X-01/v1") == ["000001.ids", "000001.tsv", "000002.ids", "000002.tsv"]
+    names = ["000001.tsv", "000002.tsv"]
     assert [snap.read(f"acks/KPU-X-01/v1/{n}").count(b"\n") for n in names] == [30, SEGMENT_MAX + 10]
     assert verify_chain(snap).is_intact and verify_chain(snap).records == SEGMENT_MAX + 40
 
@@ -236,3 +236,15 @@ def test_chain_detects_reorder_and_head_mismatch(
 def test_acks_json_output(cli: CliRun, staffed_store: Store) -> None:
     out = json.loads(cli("ack", CITRA, SOP3, "--by", ACTOR, "--json").output)
     assert out["created"] is True and out["record"]["staff"] == CITRA and out["carried_over"] == []
+
+
+def test_chain_detects_a_forged_index(staffed_store: Store, store_path: Path, tmp_path: Path) -> None:
+    _acked_three(staffed_store)
+    index = SEG.replace(".tsv", ".ids")
+    edit = f"import pathlib; p = pathlib.Path('{index}'); p.write_text(p.read_text() + '{DEDI}\\n')"
+    _tamper(store_path, tmp_path, edit)
+    from soplib import coverage
+
+    assert coverage(staffed_store, SOP1).sops[0].acknowledged == 4  # what the forged index claims
+    report = verify_chain(staffed_store.snapshot())
+    assert [f.kind for f in report.findings] == ["index"]
