@@ -60,7 +60,16 @@ def demo_staff_csv() -> Path:
 
 
 def step_internalisation(store_path: Path) -> None:
-    from soplib import Store, acknowledge, coverage, create_briefing, import_staff, pending, record_attendance
+    from soplib import (
+        Store,
+        acknowledge,
+        coverage,
+        create_briefing,
+        import_staff,
+        pending,
+        record_attendance,
+        verify_chain,
+    )
     from soplib.cli.ack import print_coverage
     from soplib.staff import parse_staff_csv
 
@@ -85,6 +94,11 @@ def step_internalisation(store_path: Path) -> None:
             f"{len(attended.records)} acknowledgements in one commit, "
             f"{sum(1 for s in attended.skipped if s.reason == 'outside audience')} skipped (SOP not for them)"
         )
+        table(
+            f"Daftar hadir {briefing.id} (first 5 of {len(attended.briefing.attendees)})",
+            ["name", "NIP / id", "position", "SOPs"],
+            [[a.name, a.id, a.position, ", ".join(a.sops)] for a in attended.briefing.attendees[:5]],
+        )
         outcome = acknowledge(store, "199609142023211001", "KPU-NTB-SOP-03", by=CHAIR)
         click.echo(f"{outcome.staff.name} acknowledged KPU-NTB-SOP-03 v{outcome.version} after reading it")
         text = store.get("KPU-NTB-SOP-01").text.replace(
@@ -97,6 +111,8 @@ def step_internalisation(store_path: Path) -> None:
         click.echo(
             f"{report.staff.name} still has to acknowledge: " + ", ".join(p.id for p in report.pending)
         )
+        chain = verify_chain(store.snapshot())
+        click.echo(f"hash chain of acknowledgements: {chain.records} records, intact: {chain.is_intact}")
 
 
 STEPS: list[Callable[[Path], None]] = [step_foundation, step_internalisation]
