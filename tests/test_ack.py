@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ACTOR, ANI, BUDI, CITRA, DEDI, CliRun
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sop_store
 from soplib import (
@@ -21,7 +23,17 @@ from soplib import (
     list_acks,
     verify_chain,
 )
-from soplib.ack import CHAIN, GENESIS, SEGMENT_MAX, NewAck, counted_versions, stage_acks
+from soplib.ack import (
+    CHAIN,
+    GENESIS,
+    SEGMENT_MAX,
+    AckRecord,
+    NewAck,
+    counted_versions,
+    parse_line,
+    record_hash,
+    stage_acks,
+)
 
 SOP1, SOP2, SOP3 = "KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"
 
@@ -248,3 +260,18 @@ def test_chain_detects_a_forged_index(staffed_store: Store, store_path: Path, tm
     assert coverage(staffed_store, SOP1).sops[0].acknowledged == 4  # what the forged index claims
     report = verify_chain(staffed_store.snapshot())
     assert [f.kind for f in report.findings] == ["index"]
+
+
+@given(
+    seq=st.integers(min_value=1, max_value=10**9),
+    staff=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True),
+    version=st.integers(min_value=1, max_value=999),
+    how=st.sampled_from(["read", "B-20260203-1"]),
+)
+def test_record_line_round_trip(seq: int, staff: str, version: int, how: str) -> None:
+    digest = record_hash(seq, staff, SOP1, version, "a" * 64, how, ACTOR, "2026-02-03T08:00:00Z", GENESIS)
+    record = AckRecord(
+        seq, staff, SOP1, version, "a" * 64, how, ACTOR, "2026-02-03T08:00:00Z", GENESIS, digest
+    )
+    again = parse_line(record.line())
+    assert again == record and again.expected_hash == digest

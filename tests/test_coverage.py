@@ -105,3 +105,29 @@ def test_pending(cli: CliRun, staffed_store: Store, store_path: Path) -> None:
         check=True,
     )
     assert _by_id(json.loads(run.stdout))[SOP3]["acknowledged"] == 1
+
+
+def test_demo_runs_the_internalisation_step(cli: CliRun, tmp_path: Path) -> None:
+    r = cli("demo", "--dir", str(tmp_path / "demo"))
+    assert r.exit_code == 0, r.output
+    assert "imported 25 staff" in r.output and "27 acknowledgements in one commit" in r.output
+    assert "v1->v2 editorial: perbaikan penulisan" in r.output
+    assert "overall: 28 of 69 acknowledgements (40.6%)" in r.output
+    assert "hash chain of acknowledgements: 28 records, intact: True" in r.output
+
+
+def test_every_internalisation_command_is_documented() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    for command in (
+        "sop staff import",
+        "sop staff list",
+        "sop staff deactivate",
+        "sop ack ",
+        "sop briefing create",
+        "sop briefing attend",
+        "sop briefing show",
+        "sop briefing list",
+        "sop coverage",
+        "sop pending",
+    ):
+        assert f"`{command}" in docs, command
