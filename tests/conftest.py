@@ -65,3 +65,38 @@ def write_sop(folder: Path, sop_id: str, title: str = "Judul", body: str | None 
     path = folder / f"{sop_id}.md"
     path.write_text(body if body is not None else MINIMAL.format(id=sop_id, title=title), encoding="utf-8")
     return path
+
+
+# -- internalisation (staff, acknowledgements, briefings, coverage) -------------------
+
+ANI, BUDI, CITRA, DEDI = (
+    "198001012005011001",
+    "198202022006042002",
+    "199003032015031003",
+    "199104042019032004",
+)
+STAFF_CSV = f"""\
+id,name,unit,position
+{ANI},Ani Pratiwi,Sekretariat,Kepala Subbagian
+{BUDI},Budi Santoso,"Subbagian Keuangan, Umum dan Logistik",Pengadministrasi Umum
+{CITRA},Citra Dewi,"Subbagian Perencanaan, Data dan Informasi",Operator SIDALIH
+{DEDI},Dedi Kurniawan,Subbagian Teknis dan Hubungan Partisipasi Masyarakat,Pengelola Informasi
+"""
+
+
+@pytest.fixture
+def staffed_store(demo_store: Store) -> Store:
+    """The demo store with four staff registered (see STAFF_CSV for who sees which SOP).
+
+    KPU-NTB-SOP-01 and -04 apply to everyone; -02 to Ani and Budi (units);
+    -03 to Ani and Citra (positions).
+    """
+    from soplib import import_staff
+
+    import_staff(demo_store, STAFF_CSV.encode(), by=ACTOR)
+    return demo_store
+
+
+def load_demo(store: Store) -> None:
+    """Add the four demo SOPs to ``store``."""
+    store.add([load(p) for p in demo_files()], by=ACTOR)

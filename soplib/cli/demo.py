@@ -170,7 +170,66 @@ def step_audit(store_path: Path) -> None:
 
 
 # step_audit stays last: it anchors and verifies everything the steps before it wrote.
-STEPS: list[Callable[[Path], None]] = [step_foundation, step_review, step_audit]
+def demo_staff_csv() -> Path:
+    """The demo staff list (KPU Provinsi NTB and KPU Kabupaten Lombok Barat)."""
+    return Path(str(resources.files("soplib") / "demo_data" / "staff.csv"))
+
+
+def step_internalisation(store_path: Path) -> None:
+    from soplib import (
+        Store,
+        acknowledge,
+        coverage,
+        create_briefing,
+        import_staff,
+        pending,
+        record_attendance,
+        verify_chain,
+    )
+    from soplib.cli.ack import print_coverage
+    from soplib.staff import parse_staff_csv
+
+    _heading("Internalisation: staff, briefings, acknowledgements, coverage")
+    with Store.open(store_path) as store:
+        result = import_staff(store, demo_staff_csv(), by=CHAIR)
+        click.echo(f"imported {len(result.added)} staff from {demo_staff_csv().name}")
+        briefing = create_briefing(
+            store,
+            title="Sosialisasi SOP pelayanan informasi, persuratan dan data pemilih",
+            date="2026-02-03",
+            sops=["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"],
+            by=CHAIR,
+        )
+        present = [p.id for p in parse_staff_csv(demo_staff_csv()) if "Lombok Barat" not in p.unit][:14]
+        with tempfile.TemporaryDirectory() as tmp:
+            sheet = Path(tmp) / "daftar-hadir.csv"
+            sheet.write_text("id\n" + "\n".join(present) + "\n", encoding="utf-8")
+            attended = record_attendance(store, briefing.id, sheet, by=CHAIR)
+        click.echo(
+            f"briefing {briefing.id}: {len(attended.new_attendees)} attended, "
+            f"{len(attended.records)} acknowledgements in one commit, "
+            f"{sum(1 for s in attended.skipped if s.reason == 'outside audience')} skipped (SOP not for them)"
+        )
+        table(
+            f"Daftar hadir {briefing.id} (first 5 of {len(attended.briefing.attendees)})",
+            ["name", "NIP / id", "position", "SOPs"],
+            [[a.name, a.id, a.position, ", ".join(a.sops)] for a in attended.briefing.attendees[:5]],
+        )
+        outcome = acknowledge(store, "199609142023211001", "KPU-NTB-SOP-03", by=CHAIR)
+        click.echo(f"{outcome.staff.name} acknowledged KPU-NTB-SOP-03 v{outcome.version} after reading it")
+        text = store.get("KPU-NTB-SOP-03").text.replace("di laman KPU.", "di laman resmi KPU.")
+        v = store.update(text, by=CHAIR, message="Perbaikan redaksi", editorial="perbaikan penulisan")
+        click.echo(f"KPU-NTB-SOP-03 v{v.version} is an editorial change: acknowledgements of v1 carry over")
+        print_coverage(coverage(store), every_name=False)
+        report = pending(store, "199012302017031011")
+        click.echo(
+            f"{report.staff.name} still has to acknowledge: " + ", ".join(p.id for p in report.pending)
+        )
+        chain = verify_chain(store.snapshot())
+        click.echo(f"hash chain of acknowledgements: {chain.records} records, intact: {chain.is_intact}")
+
+
+STEPS: list[Callable[[Path], None]] = [step_foundation, step_review, step_internalisation, step_audit]
 
 
 @click.command()

@@ -85,9 +85,9 @@ def main(ctx: click.Context, store: Path) -> None:
 
 def _register() -> None:
     # Imported here (not at the top) so each module can import `main` helpers.
-    from soplib.cli import audit, core, demo, review
+    from soplib.cli import ack, audit, core, demo, review, staff
 
-    for module in (core, demo, review, audit):
+    for module in (core, demo, review, staff, ack, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 
