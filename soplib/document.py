@@ -38,6 +38,19 @@ _MD = MarkdownIt("commonmark").enable("table")
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[1-9][0-9]{0,5}")
 _LIST_MARKER = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 PREAMBLE = "preamble"
+# Line ends as CommonMark (and markdown-it) count them. str.splitlines() also
+# breaks at U+2028, U+0085, form feed ...; markdown-it does not, and its line
+# numbers are what items are cut by, so the two must agree.
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` cut into lines (ends kept) at ``\\n``, ``\\r\\n`` and ``\\r`` only, as Markdown counts them.
+
+    >>> split_lines("a\\fb\\r\\nc")
+    ['a\\x0cb\\r\\n', 'c']
+    """
+    return [line for line in _LINE_END.split(text) if line]
 
 
 def _tuple_of_str(value: Any) -> Any:
@@ -195,7 +208,7 @@ class SopDocument(BaseModel):
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines(keepends=True)
+        return split_lines(self.text)
 
     @property
     def body_fingerprint(self) -> str:
@@ -270,7 +283,7 @@ def _split_front(lines: list[str], source: str) -> tuple[str, int]:
 
 def _field_line(front_text: str, name: str) -> int:
     """The file line of front-matter key ``name`` (top level first, then nested); else 1."""
-    lines = front_text.splitlines()
+    lines = [line.rstrip("\r\n") for line in split_lines(front_text)]
     for nested in (False, True):
         for n, line in enumerate(lines, start=2):
             if (line.lstrip(" -") if nested else line).startswith(f"{name}:"):
@@ -406,7 +419,7 @@ def _table_body_only(tokens: list[Token]) -> list[Token]:
 def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
     """Parse an SOP; raise :class:`SopFormatError` naming ``source`` and the line."""
     text = _decode(data, source) if isinstance(data, bytes) else data
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     front_text, body_start = _split_front(lines, source)
     front = _front(front_text, source)
     body = "".join(lines[body_start:])

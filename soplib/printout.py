@@ -85,9 +85,14 @@ def _runs(items: Sequence[Item]) -> Iterator[list[Item]]:
         yield run
 
 
+def _source_lines(doc: SopDocument) -> list[str]:
+    # Numbered as the parser numbers them (not str.splitlines, which also breaks at U+2028).
+    return [line.rstrip("\r\n") for line in doc.lines]
+
+
 def _table_header(doc: SopDocument, first_row: Item) -> list[str]:
     # A GFM table: header line, delimiter line, then the first body row.
-    lines = doc.text.splitlines()
+    lines = _source_lines(doc)
     index = first_row.start_line - 3
     return split_cells(lines[index]) if index >= doc.body_start else []
 
@@ -95,7 +100,8 @@ def _table_header(doc: SopDocument, first_row: Item) -> list[str]:
 def _procedure_table(doc: SopDocument, run: list[Item]) -> str:
     if run[0].kind == "table_row":
         header = _table_header(doc, run[0])
-        rows = [split_cells(doc.text.splitlines()[i.start_line - 1]) for i in run]
+        lines = _source_lines(doc)
+        rows = [split_cells(lines[i.start_line - 1]) for i in run]
         head = "".join(f"<th>{esc(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
         return f'<table class="procedure"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
