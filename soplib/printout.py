@@ -7,26 +7,19 @@ kualifikasi pelaksana, peralatan, peringatan, pencatatan), the procedure part
 ``No | Uraian Kegiatan``) and an approval block. It is one self-contained HTML
 file with print CSS for A4, to be printed to PDF from a browser.
 
-Every string that comes from a document or the store is escaped; text that
-would read as an event handler (``onload=``) or a ``javascript:`` URL is
-additionally broken up, so even a careless copy-paste of the page's source
-cannot turn it into markup.
+Every string that comes from a document or the store goes through
+:func:`soplib.render.esc` (escaped, handlers and script URLs broken up).
 
     >>> html = print_html(store, "KPU-NTB-SOP-01")
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterator, Sequence
 
 from soplib.document import Item, SopDocument, split_cells
+from soplib.render import esc
 from soplib.store import SopVersion, Store
-
-_HANDLER = re.compile(r"(?i)\b(on[a-z]+)(\s*)=")
-# "data" is also an ordinary word ("data: lengkap"): only a URL-like "data:x" is broken up.
-_SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:(?=\S)")
 
 CSS = """\
 @page { size: A4; margin: 15mm 12mm; }
@@ -51,13 +44,6 @@ h2 { font-size: 12pt; margin: 4mm 0 2mm; }
   padding-top: 2mm; word-break: break-all; }
 @media screen { body { padding: 10mm; } }
 """
-
-
-def esc(value: object) -> str:
-    """Document text as inert HTML: escaped, handlers and script URLs broken up."""
-    text = html.escape("" if value is None else str(value), quote=True)
-    text = _HANDLER.sub(r"\1\2&#61;", text)
-    return _SCHEME.sub(lambda m: m.group(0)[:-1] + "&#58;", text)
 
 
 def _multiline(value: str) -> str:
