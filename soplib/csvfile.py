@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from soplib.document import read_file
 from soplib.errors import InvalidInputError
 
 Row = dict[str, str]
@@ -21,11 +22,7 @@ def read_source(source: Path | str | bytes) -> tuple[bytes, str]:
     """The bytes of ``source`` (a path or the content itself) and a name for messages."""
     if isinstance(source, bytes):
         return source, "<csv>"
-    path = Path(source)
-    try:
-        return path.read_bytes(), str(path)
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror}") from exc
+    return read_file(source), str(source)
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -463,9 +463,19 @@ def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
 
 def load(path: Path | str) -> SopDocument:
     """Read and parse an SOP file."""
+    return parse(read_file(path), source=str(path))
+
+
+def read_file(path: Path | str) -> bytes:
+    """The bytes of a file a person named; refuses a folder, a device or a pipe.
+
+    ``/dev/zero`` or a FIFO would otherwise be read forever.
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        if not path.is_file():
+            what = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "missing"
+            raise InvalidInputError(f"cannot read {path}: {what}; give the path of a file")
+        return path.read_bytes()
     except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror}") from exc
-    return parse(data, source=str(path))
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
