@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import emit_json, success, table
+from soplib.cli.output import emit_json, outside_store, success, table
 
 
 @click.group()
@@ -85,6 +85,7 @@ def verify(
     "--out",
     "out",
     type=click.Path(path_type=Path, dir_okay=False),
+    callback=outside_store,
     help="Also write a receipt (JSON) to FILE (a new file); keep it outside the store.",
 )
 @json_option
@@ -198,6 +199,7 @@ def due(ctx: click.Context, within: int, as_json: bool) -> None:
     "output",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
+    callback=outside_store,
     help="The HTML file to write.",
 )
 @click.pass_context

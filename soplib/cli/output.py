@@ -110,12 +110,31 @@ def emit_diff(
     click.echo(data, nl=False)
 
 
+def outside_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Click callback for output files: refuse one inside the store (it would damage the record).
+
+    The path is resolved first, so a symlink or ``..`` pointing into the store is
+    refused too.
+    """
+    if value is None:
+        return None
+    store = Path(ctx.find_root().obj["store"])
+    try:
+        target, root = value.resolve(), store.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        raise click.BadParameter(f"cannot resolve {value}: {exc}") from None
+    if target == root or root in target.parents:
+        raise click.BadParameter(f"{value} is inside the store {store}; write it somewhere outside the store")
+    return value
+
+
 def diff_format_option(f: Any) -> Any:
     """``--format unified|text|json|html`` and ``-o FILE`` for diff commands."""
     f = click.option(
         "--output",
         "-o",
         type=click.Path(path_type=Path, dir_okay=False),
+        callback=outside_store,
         help="Write to FILE instead of printing.",
     )(f)
     return click.option(
