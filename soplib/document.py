@@ -315,16 +315,16 @@ def _front_error(exc: ValidationError, front_text: str, source: str) -> SopForma
     loc = [str(p) for p in err["loc"]]
     name = loc[-1] if err["type"] == "extra_forbidden" and loc else (loc[0] if loc else "?")
     line = _field_line(front_text, name)
-    where = ".".join(loc)
+    where = repr(".".join(loc))  # repr: a key may hold a line break or a control character
     if err["type"] == "extra_forbidden":
         known = FIELDS if len(loc) == 1 else tuple(Audience.model_fields)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
-        return SopFormatError(f"unknown front-matter key '{where}'{hint}", source=source, line=line)
+        return SopFormatError(f"unknown front-matter key {where}{hint}", source=source, line=line)
     if err["type"] == "missing":
         return SopFormatError(f"missing required front-matter key '{name}'", source=source, line=1)
     message = str(err["msg"]).removeprefix("Value error, ")
-    return SopFormatError(f"front-matter key '{where}': {message}", source=source, line=line)
+    return SopFormatError(f"front-matter key {where}: {message}", source=source, line=line)
 
 
 def _list_item_text(lines: Sequence[str]) -> tuple[str, str]:
