@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,37 @@ def staffed_store(demo_store: Store) -> Store:
 def load_demo(store: Store) -> None:
     """Add the four demo SOPs to ``store``."""
     store.add([load(p) for p in demo_files()], by=ACTOR)
+
+
+# -- HTML outputs (test_html_inert.py, test_hostile_input.py) ------------------------------
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "section", "div",
+    "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "ins", "del", "br", "strong",
+}  # fmt: skip
+ALLOWED_ATTRS = {"class", "lang", "charset", "rowspan"}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def assert_inert(page: str) -> None:
+    """No script, no event handler, no script URL, no external resource: only our own markup."""
+    low = page.lower()
+    assert "<script" not in low and "<iframe" not in low and "<svg" not in low and "<img" not in low
+    assert "javascript:" not in low and "vbscript:" not in low
+    assert not re.search(r"(?i)\bon[a-z]+\s*=", page), re.search(r"(?i).{40}\bon[a-z]+\s*=.{20}", page)
+    parser = _Tags()
+    parser.feed(page)
+    parser.close()
+    for tag, attrs in parser.tags:
+        assert tag in ALLOWED_TAGS, tag
+        for name, value in attrs:
+            assert name in ALLOWED_ATTRS, (tag, name, value)
+            assert value is None or re.fullmatch(r"[a-z0-9 -]*", value), (tag, name, value)

@@ -25,13 +25,12 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import ACTOR, ANI, STAFF_CSV
+from conftest import ACTOR, ANI, STAFF_CSV, assert_inert
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -156,40 +155,6 @@ def run(world: World, *args: str, output: str | None = None) -> Result:
         assert _refs(world.store) == refs, (args, "a refused command changed the store")
     assert not PWNED_ABS.exists() and not (world.cwd / PWNED_REL).exists(), args
     return result
-
-
-# -- HTML ---------------------------------------------------------------------------------
-
-ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "section", "div",
-    "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "ins", "del", "br", "strong",
-}  # fmt: skip
-ALLOWED_ATTRS = {"class", "lang", "charset", "rowspan"}
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-
-def assert_inert(page: str) -> None:
-    """No script, no event handler, no script URL, no external resource: only our own markup."""
-    low = page.lower()
-    assert "<script" not in low and "<iframe" not in low and "<svg" not in low and "<img" not in low
-    assert "javascript:" not in low and "vbscript:" not in low
-    assert not re.search(r"(?i)\bon[a-z]+\s*=", page), re.search(r"(?i).{40}\bon[a-z]+\s*=.{20}", page)
-    parser = _Tags()
-    parser.feed(page)
-    parser.close()
-    for tag, attrs in parser.tags:
-        assert tag in ALLOWED_TAGS, tag
-        for name, value in attrs:
-            assert name in ALLOWED_ATTRS, (tag, name, value)
-            assert value is None or re.fullmatch(r"[a-z0-9 -]*", value), (tag, name, value)
 
 
 # -- values a user types --------------------------------------------------------------------
