@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sop_store
+from sop_store import Snapshot
 from soplib.audit import effective_date
 from soplib.errors import InvalidInputError
 from soplib.store import Store
@@ -67,19 +68,25 @@ def reviews_due(
     within_days: int = 30,
     today: date | None = None,
     last_reviewed: Mapping[str, str] | None = None,
+    snapshot: Snapshot | None = None,
 ) -> list[DueReview]:
     """Active SOPs whose periodic review falls within ``within_days`` of ``today``, or is overdue.
 
     The interval is counted from the current version's effective date, or from
     a later ``last_reviewed[sop_id]`` date (``YYYY-MM-DD``) when one is given: a
-    review that kept the SOP unchanged also restarts the clock. Sorted by due
-    date, then id. ``today`` defaults to the current UTC date.
+    review that kept the SOP unchanged also restarts the clock. By default
+    those dates come from the store's approved review sessions with outcome
+    ``keep`` (:func:`soplib.review.kept_reviews`). Sorted by due date, then id.
+    ``today`` defaults to the current UTC date; ``snapshot`` reads the store as
+    it was at that commit (for reports as of a date).
     """
+    from soplib.review import kept_reviews
+
     if within_days < 0:
         raise InvalidInputError(f"invalid --within {within_days}: give a number of days, 0 or more")
     today = today or datetime.now(UTC).date()
-    reviewed = last_reviewed or {}
-    snap = store.snapshot()
+    snap = snapshot or store.snapshot()
+    reviewed = kept_reviews(snap) if last_reviewed is None else last_reviewed
     out = []
     for sop_id in sop_store.doc_ids(snap):
         info = sop_store.doc_info(snap, sop_id)

@@ -552,9 +552,29 @@ _SIGNATURE_VERDICTS = {
     "R": ("bad-signature", "is signed by a revoked key"),
 }
 
+
+def check_acks(ctx: AuditContext) -> Iterator[Finding]:
+    """The acknowledgement hash chain is unbroken (:func:`soplib.ack.verify_chain`)."""
+    from soplib.ack import verify_chain
+
+    chain = verify_chain(ctx.snapshot)
+    ctx.facts["acknowledgements"] = chain.records
+    for f in chain.findings:
+        subject = f"ack {f.seq}" if f.seq is not None else (f.path or "acks")
+        yield Finding(f"ack-{f.kind}", subject, f.message)
+
+
 # The checks :func:`verify` runs, in order. Modules add theirs here (e.g. the
 # acknowledgement chain); each gets the same AuditContext.
-CHECKS: list[Check] = [check_fsck, check_commits, check_tags, check_content, check_anchors, check_signatures]
+CHECKS: list[Check] = [
+    check_fsck,
+    check_commits,
+    check_tags,
+    check_content,
+    check_acks,
+    check_anchors,
+    check_signatures,
+]
 
 
 def verify(

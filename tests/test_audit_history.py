@@ -160,3 +160,20 @@ def test_cli_history_errors(versions: Store, cli: CliRun, args: list[str], messa
 
 def test_today_default_is_utc(versions: Store) -> None:
     assert audit_history(versions, SOP).on == datetime.now(UTC).date().isoformat()
+
+
+def test_acknowledgement_counts_per_version_as_of(versions: Store, clock: Clock, cli: CliRun) -> None:
+    from soplib import acknowledge, import_staff
+
+    clock.at("2026-07-01")
+    staff = "id,name,unit,position\nS1,Ani,Sekretariat,Kepala\nS2,Budi,Sekretariat,Staf\n"
+    import_staff(versions, staff.encode(), by=ACTOR)
+    acknowledge(versions, "S1", SOP, by=ACTOR)
+    clock.at("2026-07-10")
+    acknowledge(versions, "S2", SOP, by=ACTOR)
+    counts = [v.extra["acknowledgements"] for v in audit_history(versions, SOP).versions]
+    assert counts == [0, 0, 2]
+    then = audit_history(versions, SOP, on="2026-07-05")
+    assert [v.extra["acknowledgements"] for v in then.versions] == [0, 0, 1]
+    r = cli("audit", "history", SOP, "--as-of", "2026-07-05", "--json")
+    assert [v["acknowledgements"] for v in json.loads(r.output)["versions"]] == [0, 0, 1]

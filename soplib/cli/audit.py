@@ -135,7 +135,18 @@ def history_(ctx: click.Context, sop_id: str, as_of: str | None, as_json: bool) 
     title += f", record as of commit {(hist.as_of.commit or 'none')[:10]})" if hist.as_of else ")"
     table(
         title,
-        ["version", "status", "date", "by", "action", "approved by", "session", "decisions", "effective"],
+        [
+            "version",
+            "status",
+            "date",
+            "by",
+            "action",
+            "approved by",
+            "session",
+            "decisions",
+            "effective",
+            "acks",
+        ],
         [
             [
                 v.version,
@@ -147,6 +158,7 @@ def history_(ctx: click.Context, sop_id: str, as_of: str | None, as_json: bool) 
                 v.session,
                 _counts(v.decisions),
                 v.effective_date,
+                v.extra.get("acknowledgements", ""),
             ]
             for v in hist.versions
         ],
