@@ -645,21 +645,24 @@ class Review:
         )
 
 
+def read_session(snap: sop_store.Snapshot, session_id: str) -> SessionState | None:
+    """One session in ``snap`` with its log replayed; None if there is no such session."""
+    base = f"{REVIEW_DIR}/{session_id}"
+    if not (is_session_id(session_id) and snap.exists(f"{base}/session.json")):
+        return None
+    header = SessionHeader.model_validate(snap.read_json(f"{base}/session.json"))
+    entries = [
+        LogEntry.model_validate(snap.read_json(f"{base}/log/{n}"))
+        for n in snap.list(f"{base}/log")
+        if n.endswith(".json")
+    ]
+    return SessionState(header, sorted(entries, key=lambda e: e.seq))
+
+
 def read_sessions(snap: sop_store.Snapshot) -> list[SessionState]:
     """Every session in ``snap`` with its log replayed, oldest first (for reports and audits)."""
-    out = []
-    for name in snap.list(REVIEW_DIR):
-        header_path = f"{REVIEW_DIR}/{name}/session.json"
-        if not (is_session_id(name) and snap.exists(header_path)):
-            continue
-        header = SessionHeader.model_validate(snap.read_json(header_path))
-        entries = [
-            LogEntry.model_validate(snap.read_json(f"{REVIEW_DIR}/{name}/log/{n}"))
-            for n in snap.list(f"{REVIEW_DIR}/{name}/log")
-            if n.endswith(".json")
-        ]
-        out.append(SessionState(header, sorted(entries, key=lambda e: e.seq)))
-    return sorted(out, key=lambda s: (s.header.started_at, s.header.id))
+    states = [s for name in snap.list(REVIEW_DIR) if (s := read_session(snap, name)) is not None]
+    return sorted(states, key=lambda s: (s.header.started_at, s.header.id))
 
 
 def kept_reviews(snap: sop_store.Snapshot) -> dict[str, str]:

@@ -222,4 +222,36 @@ def print_(ctx: click.Context, sop_id: str, version: int | None, output: Path) -
     success(f"wrote {output}")
 
 
-COMMANDS = [audit, due, print_]
+@click.command()
+@click.argument("sop_id")
+@click.option("--version", "-v", "version", type=click.IntRange(min=1), help="Version (default: current).")
+@json_option
+@click.pass_context
+def blame(ctx: click.Context, sop_id: str, version: int | None, as_json: bool) -> None:
+    """For every item of a version: the version and decision that introduced its text."""
+    from soplib.blame import blame as blame_
+
+    result = blame_(open_store(ctx), sop_id, version=version)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    table(
+        f"{result.id} v{result.version}: {result.title}",
+        ["item", "version", "origin", "session", "date", "by", "reason", "text"],
+        [
+            [
+                i.key,
+                i.source.version,
+                i.source.origin,
+                i.source.session,
+                i.source.date[:10],
+                i.source.by,
+                i.source.reason,
+                i.text,
+            ]
+            for i in result.items
+        ],
+    )
+
+
+COMMANDS = [audit, due, print_, blame]
