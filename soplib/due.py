@@ -62,6 +62,22 @@ class DueReview:
         }
 
 
+def next_review(
+    info: sop_store.DocInfo, last_reviewed: Mapping[str, str], version: sop_store.VersionInfo | None = None
+) -> tuple[str, int, date] | None:
+    """(counted from, interval in months, due date) of an SOP's next periodic review; None if it has none.
+
+    Counted from ``version``'s (default: the latest) effective date, or from a
+    later ``last_reviewed`` date of the SOP.
+    """
+    record = version or info.latest
+    interval = (record.meta.get("front") or {}).get("review_interval_months")
+    if not interval:
+        return None
+    start = max(effective_date(record), last_reviewed.get(info.doc_id, ""))
+    return start, int(interval), add_months(date.fromisoformat(start), int(interval))
+
+
 def reviews_due(
     store: Store,
     *,
@@ -91,11 +107,10 @@ def reviews_due(
     for sop_id in sop_store.doc_ids(snap):
         info = sop_store.doc_info(snap, sop_id)
         front = info.latest.meta.get("front", {})
-        interval = front.get("review_interval_months")
-        if not info.is_active or not interval:
+        scheduled = next_review(info, reviewed)
+        if not info.is_active or scheduled is None:
             continue
-        start = max(effective_date(info.latest), reviewed.get(sop_id, ""))
-        due = add_months(date.fromisoformat(start), int(interval))
+        start, interval, due = scheduled
         left = (due - today).days
         if left <= within_days:
             out.append(

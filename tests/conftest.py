@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+import sop_store.store
 from soplib import Store, load
 from soplib.cli import main
 from soplib.cli.demo import demo_files
@@ -100,3 +103,26 @@ def staffed_store(demo_store: Store) -> Store:
 def load_demo(store: Store) -> None:
     """Add the four demo SOPs to ``store``."""
     store.add([load(p) for p in demo_files()], by=ACTOR)
+
+
+# -- a controllable clock ----------------------------------------------------------------
+
+
+class Clock:
+    """The store's clock, set by the test (the store takes commit times from it)."""
+
+    def __init__(self) -> None:
+        self.now = 0
+
+    def at(self, day: str, hour: int = 9) -> None:
+        self.now = int(datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00").timestamp())
+
+    def time(self) -> float:
+        return float(self.now)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    c = Clock()
+    monkeypatch.setattr(sop_store.store, "time", types.SimpleNamespace(time=c.time))
+    return c

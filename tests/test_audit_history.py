@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import types
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, CliRun, write_sop
+from conftest import ACTOR, CliRun, Clock, write_sop
 
 import sop_store
 import sop_store.store
@@ -16,26 +15,6 @@ from soplib import Store
 from soplib.audit import HISTORY_EXTRAS, as_of, audit_history, in_force
 
 SOP = "KPU-01"
-
-
-class Clock:
-    """The store's clock, set by the test (the store takes commit times from it)."""
-
-    def __init__(self) -> None:
-        self.now = 0
-
-    def at(self, day: str, hour: int = 9) -> None:
-        self.now = int(datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00").timestamp())
-
-    def time(self) -> float:
-        return float(self.now)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(sop_store.store, "time", types.SimpleNamespace(time=c.time))
-    return c
 
 
 @pytest.fixture

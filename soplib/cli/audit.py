@@ -116,6 +116,38 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
         click.echo(f"receipt written to {out}; keep it outside the store")
 
 
+@audit.command("report")
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The report as the record stood at the end of DATE."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "json", "csv"]),
+    default="html",
+    show_default=True,
+    help="html (self-contained page), md, json, or csv (the register, one row per SOP).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write (a new file unless --force).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.pass_context
+def report(ctx: click.Context, as_of: str | None, fmt: str, output: Path, force: bool) -> None:
+    """The audit report: register, sessions, A-E grade, coverage, overdue reviews, store head."""
+    from soplib.report import audit_report, write_output
+    from soplib.report_render import render
+
+    result = audit_report(open_store(ctx), on=as_of)
+    write_output(output, render(result, fmt).encode(), force=force)
+    success(f"wrote {output} (grade {result.grade.letter}; store head {result.head})")
+
+
 @audit.command("history")
 @click.argument("sop_id")
 @click.option(
