@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, CliRun, write_sop
+from conftest import ACTOR, CHROMIUM, CliRun, chromium, write_sop
 
 from soplib import Store, load
 from soplib.cli.demo import demo_files
@@ -141,26 +139,6 @@ def test_cli_print_versions(demo_store: Store, tmp_path: Path, cli: CliRun) -> N
     r = cli("print", "KPU-NTB-SOP-04", "--version", "3", "-o", str(out))
     assert r.exit_code == 1 and "has no version 3" in r.output
     assert cli("print", "KPU-NTB-SOP-04").exit_code == 2
-
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")

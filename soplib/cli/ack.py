@@ -193,6 +193,10 @@ def print_coverage(report: CoverageReport, *, every_name: bool) -> None:
     title = "Coverage" + (f" (unit {report.unit_filter})" if report.unit_filter else "")
     if report.as_of is not None:
         title += f" as of {report.as_of.date}"
+        click.echo(
+            f"as of {report.as_of.date}: versions in force that day, records made by then "
+            f"(commit {report.as_of.commit or 'none'})"
+        )
     table(
         title, ["sop", "version", "audience", "acknowledged", "outstanding", "%", "carried over", "who"], rows
     )
