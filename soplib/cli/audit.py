@@ -148,6 +148,34 @@ def report(ctx: click.Context, as_of: str | None, fmt: str, output: Path, force:
     success(f"wrote {output} (grade {result.grade.letter}; store head {result.head})")
 
 
+@audit.command("pack")
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The evidence as the record stood at the end of DATE."
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The zip file to write (a new file unless --force).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.pass_context
+def pack(ctx: click.Context, as_of: str | None, output: Path, force: bool) -> None:
+    """The evidence pack (zip): SOPs before/after, redlines, worksheets, session records,
+    attendance lists, coverage, and a SHA-256 manifest with the store head."""
+    from soplib.errors import InvalidInputError
+    from soplib.pack import build_pack
+    from soplib.report import write_output
+
+    if output.suffix.lower() != ".zip":
+        raise InvalidInputError(f"{output}: the evidence pack is a zip file; give a name ending in .zip")
+    data = build_pack(open_store(ctx), on=as_of)
+    write_output(output, data, force=force)
+    success(f"wrote {output} ({len(data)} bytes); check it with `sha256sum -c manifest.sha256` inside")
+
+
 @audit.command("history")
 @click.argument("sop_id")
 @click.option(
