@@ -317,6 +317,9 @@ def test_demo_ends_with_an_anchor_and_a_verified_store(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "audit anchor 1 recorded head" in done.stdout
     assert "sop audit verify: verified" in done.stdout
+    report = tmp_path / "audit-report.html"
+    assert f"audit report written to {report}" in done.stdout
+    assert "<h1>SOP audit report</h1>" in report.read_text(encoding="utf-8")
     again = subprocess.run(
         [str(sop), "--store", str(tmp_path / "demo"), "audit", "verify"], capture_output=True, text=True
     )
