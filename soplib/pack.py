@@ -44,7 +44,7 @@ from soplib.diff import structural
 from soplib.printout import render_html as print_page
 from soplib.render import render_html as redline_page
 from soplib.report import AuditReport, audit_report
-from soplib.report_render import render
+from soplib.report_render import render_report
 from soplib.review import read_sessions
 from soplib.review_log import SessionState
 from soplib.staff import read_registry
@@ -243,10 +243,10 @@ def pack_files(store: Store, *, on: str | None = None, today: date | None = None
     report = audit_report(store, on=on, today=today)
     snap = store.snapshot(report.head) if report.head else store.snapshot()
     files: dict[str, bytes] = {
-        "report/audit-report.html": render(report, "html").encode(),
-        "report/audit-report.md": render(report, "md").encode(),
-        "report/audit-report.json": render(report, "json").encode(),
-        "report/register.csv": render(report, "csv").encode(),
+        "report/audit-report.html": render_report(report, "html").encode(),
+        "report/audit-report.md": render_report(report, "md").encode(),
+        "report/audit-report.json": render_report(report, "json").encode(),
+        "report/register.csv": render_report(report, "csv").encode(),
         **_coverage_files(report),
         **_briefing_files(snap, report.on),
     }

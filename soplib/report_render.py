@@ -9,7 +9,7 @@
   bar charts; inline CSS, no scripts, no external URLs, every document string
   escaped with :func:`soplib.printout.esc`.
 
-    >>> render(report, "html")
+    >>> render_report(report, "html")
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ CSV_COLUMNS = (
 )
 
 
-def render(report: AuditReport, fmt: str) -> str:
+def render_report(report: AuditReport, fmt: str) -> str:
     """The report in ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "json":
         return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"

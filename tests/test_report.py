@@ -15,7 +15,7 @@ from conftest import ACTOR, ANI, BUDI, CHROMIUM, CITRA, DEDI, CliRun, chromium, 
 
 from soplib import Store
 from soplib.report import audit_report
-from soplib.report_render import CSV_COLUMNS, render
+from soplib.report_render import CSV_COLUMNS, render_report
 
 GOLDEN = Path(__file__).parent / "golden"
 SESSION = "R-20260310-0A1B"
@@ -108,7 +108,7 @@ def test_coverage_as_of(audited: Store, cli: CliRun) -> None:
 
 @pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])
 def test_golden(audited: Store, fmt: str) -> None:
-    text = render(audit_report(audited, on="2026-04-10"), fmt)
+    text = render_report(audit_report(audited, on="2026-04-10"), fmt)
     golden = GOLDEN / f"report-2026-04-10.{fmt}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
@@ -116,14 +116,14 @@ def test_golden(audited: Store, fmt: str) -> None:
 
 
 def test_csv_is_the_register(audited: Store) -> None:
-    rows = list(csv.DictReader(io.StringIO(render(audit_report(audited, on="2026-04-10"), "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render_report(audit_report(audited, on="2026-04-10"), "csv"))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [r["id"] for r in rows] == [f"KPU-NTB-SOP-0{n}" for n in range(1, 5)]
     assert rows[0]["evaluated"] == "yes" and rows[3]["evaluated"] == "no"
 
 
 def test_html_is_self_contained(audited: Store) -> None:
-    page = render(audit_report(audited, on="2026-04-10"), "html")
+    page = render_report(audit_report(audited, on="2026-04-10"), "html")
     assert page.count("<svg") == 2 and "<rect" in page
     assert not re.search(r"(?i)<script|\bon[a-z]+\s*=|javascript:|https?://|<link|@import", page)
 

@@ -141,10 +141,10 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
 def report(ctx: click.Context, as_of: str | None, fmt: str, output: Path, force: bool) -> None:
     """The audit report: register, sessions, A-E grade, coverage, overdue reviews, store head."""
     from soplib.report import audit_report, write_output
-    from soplib.report_render import render
+    from soplib.report_render import render_report
 
     result = audit_report(open_store(ctx), on=as_of)
-    write_output(output, render(result, fmt).encode(), force=force)
+    write_output(output, render_report(result, fmt).encode(), force=force)
     success(f"wrote {output} (grade {result.grade.letter}; store head {result.head})")
 
 

@@ -141,7 +141,7 @@ def step_audit(store_path: Path) -> None:
     from soplib.due import reviews_due
     from soplib.printout import print_html
     from soplib.report import audit_report, write_output
-    from soplib.report_render import render
+    from soplib.report_render import render_report
     from soplib.verify import verify
 
     _heading("Audit: history, periodic reviews, printing, integrity")
@@ -183,7 +183,7 @@ def step_audit(store_path: Path) -> None:
         target = store_path.parent / "audit-report.html"
         if target.exists():
             target = Path(tempfile.mkdtemp(prefix="sop-report-")) / "audit-report.html"
-        write_output(target, render(result, "html").encode())
+        write_output(target, render_report(result, "html").encode())
         click.echo(f"audit report of store head {result.head}: {result.grade.rule}")
         click.echo(f"audit report written to {target}")
 
