@@ -22,6 +22,7 @@ from typing import Any
 
 from soplib.errors import InvalidInputError
 from soplib.printout import esc
+from soplib.render import PAGE_CSS
 from soplib.report import AuditReport
 
 FORMATS = ("html", "md", "json", "csv")
@@ -177,18 +178,14 @@ def render_csv(report: AuditReport) -> str:
 
 # -- HTML -----------------------------------------------------------------------------
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:64rem;
-color:#1f2328;line-height:1.45;padding:0 1rem}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}
-td,th{border:1px solid #d0d7de;padding:.3rem .5rem;vertical-align:top;text-align:left}
-th{background:#f6f8fa}dl.head{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+_CSS = (
+    PAGE_CSS
+    + """dl.head{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.head dt{font-weight:600}dl.head dd{margin:0;word-break:break-all}
 .grade{font-size:2rem;font-weight:700}.none{color:#57606a;font-style:italic}
 svg text{font-family:system-ui,sans-serif;font-size:12px}
-@media print{h2{page-break-after:avoid}table{page-break-inside:auto}tr{page-break-inside:avoid}}
-""".strip()
+@media print{h2{page-break-after:avoid}table{page-break-inside:auto}tr{page-break-inside:avoid}}"""
+)
 
 _BAR_W, _LABEL_W, _ROW_H = 360, 300, 22
 

@@ -1,15 +1,19 @@
-"""Audit commands: ``sop audit verify|anchor|history``, ``sop due``, ``sop print``."""
+"""Audit commands: ``sop audit verify|anchor|history|report|pack``, ``sop due``, ``sop print``, ``sop blame``."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
 from soplib.cli.output import emit_json, success, table
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group()
@@ -116,10 +120,32 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
         click.echo(f"receipt written to {out}; keep it outside the store")
 
 
+def as_of_option(what: str) -> Callable[[F], F]:
+    """``--as-of DATE``: ``what`` as the record stood at the end of DATE."""
+    return click.option(
+        "--as-of", "as_of", metavar="YYYY-MM-DD", help=f"{what} as the record stood at the end of DATE."
+    )
+
+
+def new_file_options(what: str) -> Callable[[F], F]:
+    """``-o/--output FILE`` (required, a new file) and ``--force`` (replace it)."""
+
+    def decorate(f: F) -> F:
+        f = click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")(f)
+        return click.option(
+            "-o",
+            "--output",
+            "output",
+            required=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            help=f"The {what} to write (a new file unless --force).",
+        )(f)
+
+    return decorate
+
+
 @audit.command("report")
-@click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The report as the record stood at the end of DATE."
-)
+@as_of_option("The report")
 @click.option(
     "--format",
     "fmt",
@@ -128,15 +154,7 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
     show_default=True,
     help="html (self-contained page), md, json, or csv (the register, one row per SOP).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The file to write (a new file unless --force).",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@new_file_options("file")
 @click.pass_context
 def report(ctx: click.Context, as_of: str | None, fmt: str, output: Path, force: bool) -> None:
     """The audit report: register, sessions, A-E grade, coverage, overdue reviews, store head."""
@@ -149,18 +167,8 @@ def report(ctx: click.Context, as_of: str | None, fmt: str, output: Path, force:
 
 
 @audit.command("pack")
-@click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The evidence as the record stood at the end of DATE."
-)
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The zip file to write (a new file unless --force).",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@as_of_option("The evidence")
+@new_file_options("zip file")
 @click.pass_context
 def pack(ctx: click.Context, as_of: str | None, output: Path, force: bool) -> None:
     """The evidence pack (zip): SOPs before/after, redlines, worksheets, session records,
@@ -178,9 +186,7 @@ def pack(ctx: click.Context, as_of: str | None, output: Path, force: bool) -> No
 
 @audit.command("history")
 @click.argument("sop_id")
-@click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Show the record as it stood at the end of DATE."
-)
+@as_of_option("Show the record")
 @json_option
 @click.pass_context
 def history_(ctx: click.Context, sop_id: str, as_of: str | None, as_json: bool) -> None:
