@@ -1,4 +1,4 @@
-"""Audit commands: ``sop audit verify|anchor|history|report|pack``, ``sop due``, ``sop print``, ``sop blame``."""
+"""Audit commands: ``sop audit verify|anchor|history|report|pack``, ``sop due|print|blame``."""
 
 from __future__ import annotations
 
