@@ -169,6 +169,7 @@ class VerifyReport:
     signed_commits: int
     checks: tuple[str, ...]
     findings: tuple[Finding, ...]
+    acknowledgements: int = 0
 
     @property
     def ok(self) -> bool:
@@ -183,6 +184,7 @@ class VerifyReport:
             "versions": self.versions,
             "anchors": self.anchors,
             "signed_commits": self.signed_commits,
+            "acknowledgements": self.acknowledgements,
             "checks": list(self.checks),
             "findings": [f.to_json() for f in self.findings],
         }
@@ -622,6 +624,7 @@ def verify(
         signed_commits=int(ctx.facts.get("signed_commits", 0)),
         checks=tuple(c.__name__ for c in run),
         findings=tuple(findings),
+        acknowledgements=int(ctx.facts.get("acknowledgements", 0)),
     )
 
 

@@ -189,3 +189,14 @@ def test_report_in_a_real_browser(audited: Store, tmp_path: Path, cli: CliRun) -
     shot = tmp_path / "report.png"
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2400", page.as_uri())
     assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+def test_hostile_report_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    page = tmp_path / "r.html"
+    assert cli("audit", "report", "-o", str(page)).exit_code == 0
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout.lower()
+    assert "<table" in dom and "&lt;script&gt;" in dom
+    for tag in ("<script", "<img", "<a "):
+        assert tag not in dom, tag

@@ -393,7 +393,9 @@ def _segment(work: Path) -> Path:
 
 
 def test_ack_record_edited_by_plain_git(acked: Store, store_path: Path, tmp_path: Path, cli: CliRun) -> None:
-    assert verify(acked).ok
+    clean = verify(acked)
+    assert clean.ok and clean.acknowledgements == 2 and "check_acks" in clean.checks
+    assert "2 acknowledgements" in cli("audit", "verify").output
 
     def edit(work: Path) -> None:
         seg = _segment(work)

@@ -69,7 +69,8 @@ def verify(
     elif report.ok:
         success(
             f"verified: {report.commits} commits, {report.sops} SOPs, {report.versions} versions, "
-            f"{report.anchors} anchors, {report.signed_commits} signed commits; head {report.head}"
+            f"{report.anchors} anchors, {report.signed_commits} signed commits, "
+            f"{report.acknowledgements} acknowledgements; head {report.head}"
         )
     else:
         table(
