@@ -15,10 +15,12 @@ Every string that comes from a document or the store goes through
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from soplib.document import Item, SopDocument, split_cells
 from soplib.render import esc
+from soplib.staff import StaffMember, read_registry
 from soplib.store import SopVersion, Store
 
 CSS = """\
@@ -40,6 +42,8 @@ h1 { font-size: 14pt; text-align: center; margin: 0 0 4mm; }
 h2 { font-size: 12pt; margin: 4mm 0 2mm; }
 .approval { width: 75mm; margin: 8mm 0 0 auto; text-align: center; page-break-inside: avoid; }
 .approval .space { height: 22mm; }
+.withdrawn { border: 2px solid #000; text-align: center; font-weight: bold; padding: 2mm;
+  margin: 0 0 4mm; letter-spacing: 0.1em; }
 .fingerprint { font-size: 8pt; color: #444; margin-top: 8mm; border-top: 1px solid #999;
   padding-top: 2mm; word-break: break-all; }
 @media screen { body { padding: 10mm; } }
@@ -116,22 +120,31 @@ def _body(doc: SopDocument) -> str:
     return "\n".join(parts)
 
 
-def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -> str:
+def render_html(
+    sop: SopVersion,
+    *,
+    created: str,
+    approver: str | None = None,
+    signer: StaffMember | None = None,
+    withdrawn: Mapping[str, Any] | None = None,
+) -> str:
     """The SOP AP page of one version.
 
     ``created`` is the *tanggal pembuatan* (the date version 1 was recorded);
     ``approver`` the label for *disahkan oleh* (default: the recorded approver,
-    else the person who recorded the version).
+    else the person who recorded the version). ``signer``, the approver as a
+    registered staff member, adds their position and NIP to the approval block.
+    ``withdrawn`` (the SOP's withdrawal record) marks the page *DICABUT*.
     """
     front = sop.document.front
-    signed_by = approver or sop.approved_by or sop.by
+    signed_by = approver or (signer.name if signer else None) or sop.approved_by or sop.by
     revised = sop.created[:10] if sop.version > 1 else "-"
     identity = [
         ("Nomor SOP", front.number or "-"),
         ("Tanggal Pembuatan", created[:10]),
         ("Tanggal Revisi", f"{revised} (revisi ke-{sop.version - 1})" if sop.version > 1 else "-"),
         ("Tanggal Efektif", sop.effective_date or "-"),
-        ("Disahkan oleh", signed_by),
+        ("Disahkan oleh", f"{signer.position}, {signer.name}, NIP {signer.id}" if signer else signed_by),
         ("Nama SOP", front.title),
     ]
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in identity)
@@ -157,7 +170,7 @@ def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -
 {CSS}</style>
 </head>
 <body>
-<h1>STANDAR OPERASIONAL PROSEDUR</h1>
+{_withdrawn_banner(withdrawn)}<h1>STANDAR OPERASIONAL PROSEDUR</h1>
 <table class="identity">
 <tr><td class="unit" rowspan="{len(identity) + 1}">{unit}</td></tr>
 {rows}
@@ -168,9 +181,9 @@ def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -
 {_body(sop.document)}
 <div class="approval">
 <p>Tanggal efektif: {esc(sop.effective_date or "-")}</p>
-<p>Disahkan oleh</p>
+<p>Disahkan oleh{f"<br>{esc(signer.position)}" if signer else ""}</p>
 <div class="space"></div>
-<p><strong>{esc(signed_by)}</strong></p>
+<p><strong>{esc(signed_by)}</strong>{f"<br>NIP {esc(signer.id)}" if signer else ""}</p>
 </div>
 <p class="fingerprint">{fingerprint}</p>
 </body>
@@ -178,8 +191,29 @@ def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -
 """
 
 
+def _withdrawn_banner(withdrawn: Mapping[str, Any] | None) -> str:
+    if not withdrawn:
+        return ""
+    day = esc(str(withdrawn.get("date", ""))[:10])
+    reason = withdrawn.get("reason")
+    why = f": {esc(reason)}" if reason else ""
+    return f'<p class="withdrawn">SOP INI TELAH DICABUT (withdrawn) pada {day}{why}</p>\n'
+
+
 def print_html(store: Store, sop_id: str, *, version: int | None = None, approver: str | None = None) -> str:
-    """The SOP AP page of ``sop_id`` (default: its latest version) read from ``store``."""
-    sop = store.get(sop_id, version=version)
-    first = store.info(sop_id).version(1)
-    return render_html(sop, created=first.created, approver=approver)
+    """The SOP AP page of ``sop_id`` (default: its latest version) read from ``store``.
+
+    When the recorded approver is a registered staff member, the approval block
+    shows their name, position and NIP; a withdrawn SOP is marked *dicabut*.
+    """
+    snap = store.snapshot()
+    sop = store.get(sop_id, version=version, snapshot=snap)
+    info = store.info(sop_id, snapshot=snap)
+    signer = read_registry(snap).get(sop.approved_by) if sop.approved_by else None
+    return render_html(
+        sop,
+        created=info.version(1).created,
+        approver=approver,
+        signer=signer,
+        withdrawn=info.withdrawn if not info.is_active else None,
+    )

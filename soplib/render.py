@@ -107,18 +107,25 @@ def render_json(diffs: Sequence[StructuralDiff]) -> list[dict[str, Any]]:
     return [d.to_json() for d in diffs]
 
 
-_CSS = """
+# The page style shared by the HTML redline and the audit report (soplib.report_render).
+PAGE_CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;
 color:#1f2328;line-height:1.45;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 td,th{border:1px solid #d0d7de;padding:.3rem .5rem;vertical-align:top;text-align:left}
-th{background:#f6f8fa}.key{white-space:nowrap;font-family:monospace;font-size:.85rem}
+th{background:#f6f8fa}
+""".strip()
+
+_CSS = (
+    PAGE_CSS
+    + """.key{white-space:nowrap;font-family:monospace;font-size:.85rem}
 ins{background:#dafbe1;text-decoration:none}del{background:#ffebe9;text-decoration:line-through}
 tr.removed td{background:#fff5f5}tr.added td{background:#f3fff5}tr.moved td{background:#f5f8ff}
 tr.kept td{color:#57606a}.counts{color:#57606a}.status{font-weight:600;white-space:nowrap}
 .text{white-space:pre-wrap}
 """.strip()
+)
 
 
 _HANDLER = re.compile(r"(?i)\b(on[a-z]+)(\s*)=")
