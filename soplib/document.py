@@ -35,7 +35,8 @@ ItemKind = Literal["list_item", "table_row", "paragraph", "block"]
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MD = MarkdownIt("commonmark").enable("table")
-_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[1-9][0-9]{0,5}")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+_KEY = re.compile(rf"{_SLUG.pattern}/[1-9][0-9]{{0,5}}")
 _LIST_MARKER = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 PREAMBLE = "preamble"
 # Line ends as CommonMark (and markdown-it) count them. str.splitlines() also
@@ -185,6 +186,16 @@ def validate_key(key: str) -> str:
             "(`sop show ID --json` lists the keys)"
         )
     return key
+
+
+def validate_section(slug: str) -> str:
+    """Return ``slug`` if it has the form of a section slug (``prosedur``), else raise."""
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+        raise InvalidInputError(
+            f"invalid section {slug!r}: expected a slug such as 'prosedur' "
+            "(the part of an item key before '/')"
+        )
+    return slug
 
 
 class SopDocument(BaseModel):

@@ -39,7 +39,7 @@ from sop_store import Transaction, validate_doc_id, validate_name
 from sop_store.documents import record_path
 from soplib.dates import parse_date
 from soplib.diff import StructuralDiff, structural
-from soplib.document import SopDocument, parse, validate_key
+from soplib.document import SopDocument, parse, validate_key, validate_section
 from soplib.edit import Edit, InsertAfter, InsertAtStart, Remove, Replace, apply_edits
 from soplib.errors import InvalidInputError, NotFoundError, RefusedError
 from soplib.review_log import (
@@ -424,6 +424,8 @@ class Review:
             raise InvalidInputError("say where to add: --after ITEM_KEY or --section SLUG (one of them)")
         if after is not None:
             validate_key(after)
+        if section is not None:
+            validate_section(section)
 
         def check(tx: Transaction, state: SessionState) -> None:
             doc = self._doc_in(tx, state, sop_id)
