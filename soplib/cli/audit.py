@@ -140,6 +140,7 @@ def new_file_options(what: str) -> Callable[[F], F]:
             "output",
             required=True,
             type=click.Path(path_type=Path, dir_okay=False),
+            callback=outside_store,
             help=f"The {what} to write (a new file unless --force).",
         )(f)
 
