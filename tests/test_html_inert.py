@@ -10,6 +10,8 @@ as markup (``assert_inert`` in tests/conftest.py).
 from __future__ import annotations
 
 import html
+import re
+import zipfile
 from pathlib import Path
 
 from conftest import ACTOR, CliRun, assert_inert
@@ -138,3 +140,50 @@ def test_sop_review_diff_html_is_inert(store: Store, tmp_path: Path, cli: CliRun
     assert_inert(page)
     _shows_as_text(page)
     assert "XSS-02" in page and page.count("<section>") == 2  # the revision and the proposal
+
+
+def _reviewed_hostile_store(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    """The hostile SOP revised in a session with a hostile title, approved; hostile staff acknowledge it."""
+    _add(store, tmp_path, cli)
+    start = ["review", "start", "XSS-01", "--team", ACTOR, "--ref", ATTACKS[1], "--title", ATTACKS[0]]
+    session = cli(*start, "--by", ACTOR).stdout.strip()
+    first = parse(hostile_sop("XSS-01")).items[0].key
+    for args in (
+        ["outcome", session, "XSS-01", "revise"],
+        ["replace", session, "XSS-01", first, "--text", ATTACKS[2], "--reason", ATTACKS[3]],
+    ):
+        assert cli("review", *args, "--by", ACTOR).exit_code == 0
+    for item in parse(hostile_sop("XSS-01")).items[1:]:
+        assert cli("review", "decide", session, "XSS-01", item.key, "keep", "--by", ACTOR).exit_code == 0
+    assert cli("review", "approve", session, "--by", ACTOR).exit_code == 0, "approval"
+    staff = tmp_path / "staff.csv"
+    rows = [
+        f'P-{n},"{a.replace(chr(34), chr(39))}","Unit {a.replace(chr(34), chr(39))}",Staf'
+        for n, a in enumerate(ATTACKS)
+    ]
+    staff.write_text("id,name,unit,position\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert cli("staff", "import", str(staff), "--by", ACTOR).exit_code == 0
+    assert cli("ack", "P-0", "XSS-01", "--by", ACTOR).exit_code == 0
+
+
+def test_sop_audit_report_html_is_inert(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    _reviewed_hostile_store(store, tmp_path, cli)
+    out = tmp_path / "report.html"
+    result = cli("audit", "report", "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert_inert(page)
+    _shows_as_text(page)  # the session title
+    assert re.search(r"<td>Unit [^<]*&lt;", page)  # hostile unit names are listed, escaped
+
+
+def test_every_html_page_of_the_evidence_pack_is_inert(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    _reviewed_hostile_store(store, tmp_path, cli)
+    out = tmp_path / "pack.zip"
+    result = cli("audit", "pack", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as pack:
+        pages = [n for n in pack.namelist() if n.endswith(".html")]
+        assert len(pages) >= 3  # SOPs before and after, the redline, the report
+        for name in pages:
+            assert_inert(pack.read(name).decode("utf-8"))
