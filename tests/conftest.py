@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 import sop_store.store
 from soplib import CRITERIA, Store, load
@@ -247,4 +249,23 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+# -- property tests -------------------------------------------------------------------------
+
+# SOP_FUZZ_SCALE=N runs N times as many examples, freshly random (a deeper local hunt);
+# unset, every run generates the same examples (derandomized), so CI is stable and bounded.
+FUZZ_SCALE = int(os.environ.get("SOP_FUZZ_SCALE") or 0)
+
+
+def fuzz_settings(max_examples: int, **extra: object) -> settings:
+    """Hypothesis settings for the fuzz and stateful tests: bounded, no deadline, no database."""
+    return settings(
+        max_examples=max_examples * (FUZZ_SCALE or 1),
+        deadline=None,
+        derandomize=not FUZZ_SCALE,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        **extra,  # type: ignore[arg-type]
     )

@@ -30,8 +30,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import ACTOR, ANI, STAFF_CSV, assert_inert
-from hypothesis import HealthCheck, event, given, settings
+from conftest import ACTOR, ANI, STAFF_CSV, assert_inert, fuzz_settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from soplib import Review, Store, create_briefing, import_staff, load, parse
@@ -40,14 +40,7 @@ from soplib.cli.demo import demo_files
 from soplib.document import FIELDS
 
 S1 = "KPU-NTB-SOP-01"
-# Every example is generated (derandomize: the same examples on every run, so CI is stable).
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(150)
 # Files an injected git option would create: relative ones land in the command's folder.
 PWNED_ABS = Path("/tmp/soplib-fuzz-pwned")
 PWNED_REL = "pwned"
@@ -383,7 +376,7 @@ def documents(draw: st.DrawFn) -> bytes:
     return data
 
 
-@settings(FUZZ, max_examples=300)
+@fuzz_settings(300)
 @given(data=documents())
 def test_hostile_documents(world: World, data: bytes) -> None:
     source = world.root / "in" / "doc.md"
@@ -451,7 +444,7 @@ def csv_files(draw: st.DrawFn) -> bytes:
     return data
 
 
-@settings(FUZZ, max_examples=200)
+@fuzz_settings(200)
 @given(data=csv_files(), attendance=st.booleans())
 def test_hostile_csv_files(world: World, data: bytes, attendance: bool) -> None:
     source = world.root / "in" / "list.csv"
