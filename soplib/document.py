@@ -310,8 +310,11 @@ def _front(front_text: str, source: str) -> FrontMatter:
         raise SopFormatError(
             f"front matter is not valid YAML: {exc.problem}", source=source, line=line
         ) from exc
-    except yaml.YAMLError as exc:
-        raise SopFormatError(f"front matter is not valid YAML: {exc}", source=source, line=1) from exc
+    except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow (a control character)
+        position = getattr(exc, "position", None)
+        line = front_text[:position].count("\n") + 2 if isinstance(position, int) else 1
+        first = (str(exc).splitlines() or ["?"])[0]  # the rest names the "<unicode string>"
+        raise SopFormatError(f"front matter is not valid YAML: {first}", source=source, line=line) from exc
     if not isinstance(data, dict):
         raise SopFormatError("front matter must be a mapping of 'key: value' lines", source=source, line=2)
     try:

@@ -598,6 +598,14 @@ def test_an_item_holding_a_unicode_line_separator_stays_one_item() -> None:
     assert [i.text for i in doc.items] == ["a\u2028b", "c\f d", "e\x85f"]
 
 
+@pytest.mark.parametrize("char", ["\x1f", "\x00", "\x7f", "\ufffe"])
+def test_a_control_character_in_front_matter_is_one_line_with_its_line(world: World, char: str) -> None:
+    source = world.root / "in" / "ctl.md"
+    source.write_text(f"---\nid: CTL-01\ntitle: a{char}b\n---\n1. Langkah.\n", encoding="utf-8")
+    result = run(world, "add", str(source), "--by", ACTOR)
+    assert result.exit_code == 1 and "ctl.md:3: front matter is not valid YAML" in result.stderr
+
+
 def test_a_staff_name_with_a_line_separator_keeps_the_registry_readable(world: World) -> None:
     source = world.root / "in" / "nel.csv"
     source.write_bytes("id,name,unit,position\nNEL-1,Ani\x85Pratiwi,U\u2028nit,P\n".encode())
