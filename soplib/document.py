@@ -178,24 +178,29 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-") or "section"
 
 
+def _matching(pattern: re.Pattern[str], value: str, message: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidInputError(message)
+    return value
+
+
 def validate_key(key: str) -> str:
     """Return ``key`` if it has the form of an item key (``prosedur/3``), else raise."""
-    if not isinstance(key, str) or not _KEY.fullmatch(key):
-        raise InvalidInputError(
-            f"invalid item key {key!r}: expected SECTION/N such as 'prosedur/3' "
-            "(`sop show ID --json` lists the keys)"
-        )
-    return key
+    return _matching(
+        _KEY,
+        key,
+        f"invalid item key {key!r}: expected SECTION/N such as 'prosedur/3' "
+        "(`sop show ID --json` lists the keys)",
+    )
 
 
 def validate_section(slug: str) -> str:
     """Return ``slug`` if it has the form of a section slug (``prosedur``), else raise."""
-    if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
-        raise InvalidInputError(
-            f"invalid section {slug!r}: expected a slug such as 'prosedur' "
-            "(the part of an item key before '/')"
-        )
-    return slug
+    return _matching(
+        _SLUG,
+        slug,
+        f"invalid section {slug!r}: expected a slug such as 'prosedur' (the part of an item key before '/')",
+    )
 
 
 class SopDocument(BaseModel):

@@ -159,10 +159,12 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(data=st.data(), outcome=st.sampled_from(["keep", "revise", "withdraw"]))
     def set_outcome(self, data: st.DataObject, outcome: str) -> None:
         assert self.session is not None
-        sop_id = data.draw(st.sampled_from(sorted(self.session.pinned)))
-        self.session.review.outcome(
-            sop_id, outcome, by=ACTOR, reason="dicabut" if outcome == "withdraw" else None
-        )
+        self._outcome(data.draw(st.sampled_from(sorted(self.session.pinned))), outcome)
+
+    def _outcome(self, sop_id: str, outcome: str) -> None:
+        assert self.session is not None
+        reason = "dicabut" if outcome == "withdraw" else None
+        self.session.review.outcome(sop_id, outcome, by=ACTOR, reason=reason)
         self.session.outcomes[sop_id] = outcome
         self.commits += 1
 
@@ -213,10 +215,7 @@ class Lifecycle(RuleBasedStateMachine):
         s = self.session
         assert s is not None
         for sop_id in sorted(set(s.pinned) - set(s.outcomes)):
-            outcome = data.draw(st.sampled_from(["keep", "revise", "revise", "withdraw"]))
-            s.review.outcome(sop_id, outcome, by=ACTOR, reason="dicabut" if outcome == "withdraw" else None)
-            s.outcomes[sop_id] = outcome
-            self.commits += 1
+            self._outcome(sop_id, data.draw(st.sampled_from(["keep", "revise", "revise", "withdraw"])))
 
     @precondition(lambda self: self.session is not None)
     @rule(data=st.data())
