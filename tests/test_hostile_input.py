@@ -680,3 +680,27 @@ def test_undecodable_arguments_in_a_real_process(world: World) -> None:
         capture_output=True, cwd=world.cwd, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2 and b"not valid UTF-8" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_terminal_control_characters_from_documents_are_not_printed(world: World) -> None:
+    source = world.root / "in" / "esc.md"
+    source.write_text('---\nid: ESC-01\ntitle: "a\\e[2J\\tb\\u0085c"\n---\n1. Langkah.\n', encoding="utf-8")
+    added = run(world, "add", str(source), "--by", ACTOR)
+    assert added.exit_code == 0 and added.stdout == "added ESC-01 v1: a [2J b c\n"
+    listed = run(world, "list")
+    assert "\x1b" not in listed.stdout and "\x85" not in listed.stdout
+    assert {line.count("\t") for line in listed.stdout.splitlines()} == {5}  # one row per SOP, six columns
+
+
+def test_terminal_tables_show_markup_and_escapes_as_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from soplib.cli.output import table
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    table("Judul [bold]x", ["a"], [["[red]rot[/red] \x1b[2J"]])
+    text = screen.getvalue()
+    assert "[red]rot[/red]" in text and "[bold]x" in text and "\x1b[2J" not in text
