@@ -80,7 +80,8 @@ def read_rows(data: bytes, *, name: str, columns: Sequence[str]) -> list[tuple[i
                 )
             row = {col: cell.strip() for col, cell in zip(header, cells, strict=True)}
             for col, value in row.items():
-                if any(ord(ch) < 32 for ch in value):
+                # C0 and C1 controls (U+009B is a terminal's escape sequence introducer).
+                if any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in value):
                     raise InvalidInputError(f"{name}: row {number}, column {col}: control character in value")
             rows.append((number, row))
     except csv.Error as exc:

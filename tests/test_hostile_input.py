@@ -608,12 +608,16 @@ def test_a_control_character_in_front_matter_is_one_line_with_its_line(world: Wo
 
 def test_a_staff_name_with_a_line_separator_keeps_the_registry_readable(world: World) -> None:
     source = world.root / "in" / "nel.csv"
-    source.write_bytes("id,name,unit,position\nNEL-1,Ani\x85Pratiwi,U\u2028nit,P\n".encode())
+    source.write_bytes("id,name,unit,position\nNEL-1,Ani\u2028Pratiwi,U\u2029nit,P\n".encode())
     assert run(world, "staff", "import", str(source), "--by", ACTOR).exit_code == 0
     people = json.loads(run(world, "staff", "list", "--json").stdout)
-    assert {"id": "NEL-1", "name": "Ani\x85Pratiwi", "unit": "U\u2028nit"}.items() <= next(
+    assert {"id": "NEL-1", "name": "Ani\u2028Pratiwi", "unit": "U\u2029nit"}.items() <= next(
         p for p in people if p["id"] == "NEL-1"
     ).items()
+    # C1 controls (U+0085 next line, U+009B a terminal's CSI) are refused like C0 ones
+    source.write_bytes("id,name,unit,position\nNEL-2,Ani\x85Pratiwi,U,P\n".encode())
+    refused = run(world, "staff", "import", str(source), "--by", ACTOR)
+    assert refused.exit_code == 1 and "row 2, column name: control character" in refused.stderr
 
 
 def test_titles_cannot_break_commit_messages(world: World) -> None:
