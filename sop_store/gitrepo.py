@@ -366,6 +366,37 @@ class GitRepo:
     def delete_ref(self, name: str) -> None:
         (self.git_dir / name).unlink(missing_ok=True)
 
+    # -- debris of a killed writer (called under the store lock) ---------------------
+
+    def remove_temp_objects(self, pid: int) -> int:
+        """Delete the temporary object files a dead writer with ``pid`` left; how many.
+
+        They are harmless to git (``git fsck`` skips ``tmp_obj_*``, ``git gc``
+        prunes them after two weeks) but would pile up in a store killed often.
+        """
+        removed = 0
+        for path in self._objects.glob(f"[0-9a-f][0-9a-f]/tmp_obj_{pid}_*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+        return removed
+
+    def remove_ref_lock(self, name: str, commit: str) -> bool:
+        """Delete ``<ref>.lock`` if a dead writer of ``commit`` left it (empty, or naming ``commit``).
+
+        A lock holding anything else belongs to someone else (a plain git process)
+        and is left to :meth:`_create_ref_lock`'s age rule.
+        """
+        lock = self.git_dir / f"{name}.lock"
+        try:
+            content = lock.read_text().strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        if content not in ("", commit):
+            return False
+        lock.unlink(missing_ok=True)
+        return True
+
     # -- history -------------------------------------------------------------------
 
     def walk(self, head: str | None) -> Iterator[tuple[str, dict[str, object]]]:

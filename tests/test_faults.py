@@ -1,0 +1,229 @@
+"""Faults: kill -9 mid-commit, disk full, a read-only store, eight writers at once, 10,000 operations.
+
+The promises these tests prove are listed in docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conftest import MINIMAL
+
+from soplib import Review, Store, acknowledge, import_staff, list_acks, verify, verify_chain
+from soplib.ack import find_record, read_head
+
+SOP_BIN = Path(sys.executable).parent / "sop"
+REVIEWED, STEADY = "KILL-01", "KILL-02"
+TEAM = {"ketua": "chair", "anggota": "member"}
+STAFF = [f"p{n:04d}" for n in range(400)]
+
+
+def staff_csv(people: list[str], unit: str = "Sekretariat") -> bytes:
+    rows = "".join(f"{p},Pegawai {p},{unit},Staf\n" for p in people)
+    return f"id,name,unit,position\n{rows}".encode()
+
+
+def git(store_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "--git-dir", str(store_path), *args], capture_output=True, text=True)
+
+
+def fsck_clean(store_path: Path) -> None:
+    # Unreachable objects of a commit that never made it are expected (git leaves them too).
+    out = git(store_path, "fsck", "--strict", "--no-dangling", "--no-progress")
+    assert out.returncode == 0 and not out.stdout.strip(), out.stdout + out.stderr
+
+
+def debris(store_path: Path) -> list[str]:
+    """Files a killed writer may leave: temporary objects and ref locks."""
+    found = [*store_path.glob("objects/*/tmp_obj_*"), *store_path.glob("refs/**/*.lock")]
+    return sorted(str(p.relative_to(store_path)) for p in found)
+
+
+def refs_and_head(store_path: Path) -> str:
+    """Every ref with its commit, and what HEAD names: what "exactly as before" compares."""
+    refs = git(store_path, "for-each-ref", "--format=%(refname) %(objectname)").stdout
+    return refs + git(store_path, "symbolic-ref", "HEAD").stdout
+
+
+def new_store(path: Path, staff: list[str] = STAFF) -> Store:
+    store = Store.init(path)
+    store.add(
+        [MINIMAL.format(id=REVIEWED, title="Ditinjau"), MINIMAL.format(id=STEADY, title="Tetap")], by="ketua"
+    )
+    import_staff(store, staff_csv(staff), by="ketua")
+    return store
+
+
+# -- kill -9 -------------------------------------------------------------------------
+
+
+def _usable(store: Store, session_id: str | None) -> Review | None:
+    if session_id is None:
+        return None
+    session = Review.open(store, session_id)
+    header = session.header()
+    if header.status != "open" or header.pinned[REVIEWED] != store.info(REVIEWED).latest.version:
+        return None
+    return session
+
+
+def _work(store_path: Path, log_fd: int, session_id: str | None, seed: int) -> None:
+    """The child: review, decide, approve and acknowledge until killed; one log line per success."""
+    rng = random.Random(seed)
+
+    def report(*words: object) -> None:
+        os.write(log_fd, (" ".join(map(str, words)) + "\n").encode())  # unbuffered, one write
+
+    store = Store.open(store_path)
+    session = _usable(store, session_id)
+    while True:
+        if session is None:
+            session = Review.start(store, [REVIEWED], team=TEAM, ref="SK 7/2026", by="ketua")
+            report("start", session.id)
+        (status,) = session.status()
+        if status.outcome is None:
+            entry = session.outcome(REVIEWED, "revise", by="ketua")
+            report("entry", session.id, entry.seq, "outcome")
+        elif status.undecided:
+            key = status.undecided[0]
+            if key == "prosedur/1":
+                entry = session.replace(
+                    REVIEWED,
+                    key,
+                    text=f"Langkah pertama, versi {status.version + 1}.",
+                    by="anggota",
+                    reason="jelas",
+                )
+            else:
+                entry = session.keep(REVIEWED, key, by="anggota")
+            report("entry", session.id, entry.seq, key)
+        else:
+            result = session.approve(by="kepala")
+            report("approve", session.id, result.versions[REVIEWED])
+            session = None
+        for _ in range(rng.randint(1, 3)):
+            outcome = acknowledge(store, rng.choice(STAFF), rng.choice([REVIEWED, STEADY]), by="operator")
+            if outcome.created:
+                r = outcome.record
+                report("ack", r.seq, r.staff, r.sop, r.version, r.hash)
+
+
+def _child(store_path: Path, log_path: Path, session_id: str | None, seed: int) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:  # never return into pytest from here
+        log_fd = os.open(log_path, os.O_WRONLY | os.O_APPEND)
+        try:
+            _work(store_path, log_fd, session_id, seed)
+        except BaseException:
+            os.write(log_fd, ("error " + traceback.format_exc().replace("\n", " | ") + "\n").encode())
+    finally:
+        os._exit(status)
+
+
+@dataclass
+class Reported:
+    """What the children said they did."""
+
+    acks: dict[int, tuple[str, str, int, str]] = field(default_factory=dict)
+    entries: dict[tuple[str, int], str] = field(default_factory=dict)
+    approvals: dict[str, int] = field(default_factory=dict)
+    started: list[str] = field(default_factory=list)
+
+    def read(self, lines: list[str]) -> None:
+        for line in lines:
+            kind, *rest = line.split(" ")
+            assert kind != "error", line.replace(" | ", "\n")
+            if kind == "start":
+                self.started.append(rest[0])
+            elif kind == "entry":
+                self.entries[rest[0], int(rest[1])] = rest[2]
+            elif kind == "approve":
+                self.approvals[rest[0]] = int(rest[1])
+            elif kind == "ack":
+                self.acks[int(rest[0])] = (rest[1], rest[2], int(rest[3]), rest[4])
+
+    @property
+    def open_session(self) -> str | None:
+        return next((s for s in reversed(self.started) if s not in self.approvals), None)
+
+
+def check_reported(store: Store, reported: Reported, *, everything: bool) -> None:
+    """Every operation a child reported is in the store, whole (``everything``: and nothing else)."""
+    snap = store.snapshot()
+    for seq, (staff, sop_id, version, digest) in reported.acks.items():
+        record = find_record(snap, sop_id, version, staff)
+        assert record is not None and (record.seq, record.hash) == (seq, digest), f"reported ack {seq} lost"
+    if everything:  # no record beyond what the chain head counts: none half-written or duplicated
+        seqs = [r.seq for r in list_acks(store, snapshot=snap)]
+        assert seqs == list(range(1, read_head(snap)["count"] + 1))
+    for (session_id, seq), what in reported.entries.items():
+        entry = snap.read_json(f"reviews/{session_id}/log/{seq:06d}.json")
+        assert isinstance(entry, dict) and what in (entry.get("type"), entry.get("key")), entry
+    info = store.info(REVIEWED, snapshot=snap)
+    for session_id, version in reported.approvals.items():
+        assert info.version(version).meta["session"] == session_id
+        assert store.tag_commit(REVIEWED, version) is not None
+        assert git(store.path, "rev-parse", "--verify", "-q", f"review/{session_id}").returncode == 0
+    for session_id in reported.started:
+        assert snap.exists(f"reviews/{session_id}/session.json")
+
+
+def check_whole(store: Store) -> None:
+    """The audit checks, the acknowledgement chain and git's own check all pass."""
+    report = verify(store)
+    assert report.ok, [f.message for f in report.findings]
+    chain = verify_chain(store.snapshot())
+    assert chain.is_intact, chain.findings
+    fsck_clean(store.path)
+
+
+def test_kill_9_at_random_moments_loses_nothing_reported_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    store_path = tmp_path / "store"
+    new_store(store_path).close()
+    log_path = tmp_path / "done.log"
+    log_path.touch()
+    rng = random.Random(20261127)
+    reported, seen, mid_commit = Reported(), 0, 0
+    kills = 200
+    for n in range(kills):
+        pid = _child(store_path, log_path, reported.open_session, seed=n)
+        # Mostly 0-30 ms (a few operations: most kills land inside a commit); every
+        # fourth child lives longer so that the history grows.
+        time.sleep(rng.uniform(0, 0.03) if n % 4 else rng.uniform(0.05, 0.25))
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        lines = log_path.read_text().splitlines()
+        new = Reported()
+        new.read(lines[seen:])
+        reported.read(lines[seen:])
+        seen = len(lines)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        # A non-empty journal: the child died between its first object and the branch.
+        mid_commit += bool((store_path / "soplib.lock").read_bytes())
+        with Store.open(store_path) as store:  # opening clears what the child left
+            assert debris(store_path) == []
+            assert (store_path / "soplib.lock").read_bytes() == b""
+            check_reported(store, new, everything=False)
+            if n % 25 == 24:
+                check_reported(store, reported, everything=True)
+                check_whole(store)
+    with Store.open(store_path) as store:
+        check_reported(store, reported, everything=True)
+        check_whole(store)
+        # The children made progress and the kills landed inside commits, not only between them.
+        assert len(reported.approvals) >= 10, reported.approvals
+        assert len(reported.acks) >= 200 and len(reported.entries) >= 100
+        assert mid_commit >= 50, mid_commit
+        versions = [v.version for v in store.history(REVIEWED)]
+        assert versions == list(range(1, len(versions) + 1))
