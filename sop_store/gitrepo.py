@@ -51,6 +51,18 @@ def object_id(kind: str, data: bytes) -> str:
     return hashlib.sha1(b"%s %d\0%s" % (kind.encode(), len(data), data)).hexdigest()  # noqa: S324 (git's id)
 
 
+def write_all(fd: int, data: bytes, offset: int | None = None) -> None:
+    """Write all of ``data``: one ``write`` may write less (a file-size limit, a disk
+    filling up) without an error; the next one then raises the error (EFBIG, ENOSPC).
+    """
+    view = memoryview(data)
+    while view:
+        done = os.write(fd, view) if offset is None else os.pwrite(fd, view, offset)
+        view = view[done:]
+        if offset is not None:
+            offset += done
+
+
 def _parse_tree(sha: str, data: bytes) -> TreeEntries:
     """The entries of a tree object: ``<octal mode> <name>\\0<20-byte id>`` repeated."""
     entries: TreeEntries = {}
@@ -232,7 +244,7 @@ class GitRepo:
             tmp.unlink(missing_ok=True)  # left by a killed process that had our pid
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
             try:
-                os.write(fd, zlib.compress(raw, 1))
+                write_all(fd, zlib.compress(raw, 1))
             finally:
                 os.close(fd)
             os.replace(tmp, path)
@@ -329,7 +341,7 @@ class GitRepo:
                 raise ConflictError(
                     f"{name} moved (expected {old or 'nothing'}, found {current}); nothing was written"
                 )
-            os.write(fd, (new + "\n").encode())
+            write_all(fd, (new + "\n").encode())
             os.close(fd)
             fd = -1
             os.replace(lock, path)

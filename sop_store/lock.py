@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sop_store.errors import StoreBusyError, StoreError
+from sop_store.gitrepo import write_all
 
 DEFAULT_TIMEOUT = 30.0
 _NOTE_MAX = 64 * 1024
@@ -72,13 +73,13 @@ class StoreLock:
     def note(self, data: bytes) -> None:
         """Replace the journal with ``data`` (one line; read back by the next holder if we die)."""
         assert self._fd is not None, "note() needs the lock"
+        self._noted = True  # even a note cut short must be emptied on release
         try:
-            # One pwrite is all or nothing for a kill; the newline ends the note
-            # before any longer older note's tail.
-            os.pwrite(self._fd, data + b"\n", 0)
+            # A kill mid-note leaves a note cut short, which the reader treats as
+            # unreadable; the newline ends the note before any older, longer one's tail.
+            write_all(self._fd, data + b"\n", 0)
         except OSError as exc:
             raise StoreError(f"cannot write to the store: {exc.strerror or exc} ({self._path})") from exc
-        self._noted = True
 
     def release(self) -> None:
         if self._fd is not None:

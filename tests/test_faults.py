@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from conftest import MINIMAL
 
-from soplib import Review, Store, acknowledge, import_staff, list_acks, verify, verify_chain
+from sop_store.gitrepo import GitRepo
+from soplib import Review, Store, StoreError, acknowledge, import_staff, list_acks, verify, verify_chain
 from soplib.ack import find_record, read_head
 
 SOP_BIN = Path(sys.executable).parent / "sop"
@@ -227,3 +232,162 @@ def test_kill_9_at_random_moments_loses_nothing_reported_and_leaves_nothing_behi
         assert mid_commit >= 50, mid_commit
         versions = [v.version for v in store.history(REVIEWED)]
         assert versions == list(range(1, len(versions) + 1))
+
+
+# -- disk full, read-only store ----------------------------------------------------------
+
+
+def ready_to_approve(store: Store) -> Review:
+    """A session over REVIEWED with every item decided: approving it writes a version and two tags."""
+    session = Review.start(store, [REVIEWED], team=TEAM, ref="SK 7/2026", by="ketua")
+    session.outcome(REVIEWED, "revise", by="ketua")
+    session.replace(REVIEWED, "prosedur/1", text="Langkah pertama yang baru.", by="anggota", reason="jelas")
+    session.keep_rest(REVIEWED, by="anggota")
+    return session
+
+
+def run_sop(
+    store_path: Path, *args: str, preexec: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [str(SOP_BIN), "--store", str(store_path), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=preexec,
+        timeout=60,
+    )
+
+
+def assert_one_line_error(out: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert out.returncode == 1, out.stdout + out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), out.stderr
+    assert "Traceback" not in out.stderr and any(f in lines[0] for f in fragments), out.stderr
+
+
+def assert_unchanged(store_path: Path, before: str) -> None:
+    assert refs_and_head(store_path) == before
+    assert debris(store_path) == []
+    fsck_clean(store_path)
+
+
+def test_disk_full_at_every_write_of_an_approval_and_an_ack_leaves_the_store_as_it_was(
+    tmp_path: Path,
+) -> None:
+    store = new_store(tmp_path / "store")
+    session = ready_to_approve(store)
+    store.close()
+    commands = [
+        ("review", "approve", session.id, "--by", "kepala"),
+        ("ack", STAFF[0], REVIEWED, "--by", "op"),
+    ]
+    for command in commands:
+        failures = 0
+        # File-size limits from nothing to plenty: each makes a different write the
+        # first to fail (the journal, then blobs, trees, the commit), until one is enough.
+        for limit in [0, 16, 24, 32, 48, 96, 128, 256, 512, 2**20]:
+
+            def limited(limit: int = limit) -> None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+            before = refs_and_head(store.path)
+            out = run_sop(store.path, *command, preexec=limited)
+            if out.returncode == 0:
+                break
+            failures += 1
+            assert_one_line_error(out, "File too large")
+            assert_unchanged(store.path, before)
+        assert out.returncode == 0, out.stderr
+        assert failures >= 5  # the write failed at several points before it fitted
+    # One write bigger than the limit is written in part without an error: the
+    # store must not take a truncated object for a whole one (it once did).
+    with Store.open(store.path) as after:
+        assert after.info(REVIEWED).latest.version == 2
+        check_whole(after)
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[Callable[[], None] | None]:
+    """Make ``path`` unwritable for the ``sop`` processes run with the function this yields.
+
+    Root ignores file modes, so as root the store becomes a read-only bind mount
+    (writes fail with EROFS); where mounting is not allowed, the child drops to
+    uid 65534 after loading soplib (EACCES). Not as root, ``chmod a-w`` is enough.
+    """
+    if os.geteuid() != 0:
+        modes = {p: p.stat().st_mode for p in [path, *path.rglob("*")]}
+        for p, mode in modes.items():
+            p.chmod(mode & 0o555)
+        try:
+            yield None
+        finally:
+            for p, mode in modes.items():
+                p.chmod(mode)
+        return
+    bind = subprocess.run(["mount", "--bind", str(path), str(path)], capture_output=True)
+    if bind.returncode == 0:
+        try:
+            remount = subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], capture_output=True)
+            assert remount.returncode == 0, remount.stderr
+            yield None
+        finally:
+            subprocess.run(["umount", str(path)], check=True)
+        return
+    for p in [path, *path.rglob("*")]:
+        p.chmod(p.stat().st_mode | 0o555 if p.is_dir() else p.stat().st_mode | 0o444)
+    yield _drop_privileges
+
+
+def _drop_privileges() -> None:
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def test_a_read_only_store_refuses_writes_with_one_line_and_still_reads(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "store")
+    session = ready_to_approve(store)
+    store.close()
+    before = refs_and_head(store.path)
+    with read_only(store.path) as preexec:
+        if preexec is not None:  # uid 65534 must reach the store through the test's folders
+            for folder in [tmp_path, *tmp_path.parents]:
+                folder.chmod(folder.stat().st_mode | 0o011)
+        writes = [
+            ("review", "approve", session.id, "--by", "kepala"),
+            ("ack", STAFF[0], REVIEWED, "--by", "op"),
+            ("staff", "deactivate", STAFF[1], "--by", "ketua"),
+        ]
+        for command in writes:
+            out = run_sop(store.path, *command, preexec=preexec)
+            assert_one_line_error(out, "Read-only file system", "Permission denied")
+        shown = run_sop(store.path, "list", preexec=preexec)
+        assert shown.returncode == 0 and REVIEWED in shown.stdout, shown.stderr
+    assert_unchanged(store.path, before)
+    assert (store.path / "soplib.lock").read_bytes() == b""
+
+
+def test_a_failure_after_the_tags_before_the_branch_moves_removes_the_tags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Objects are bigger than a ref, so a size limit never reaches the refs; a full
+    # disk can. Injected here at the last step, moving the branch.
+    store = new_store(tmp_path / "store")
+    session = ready_to_approve(store)
+    before = refs_and_head(store.path)
+    real = GitRepo.update_ref
+
+    def full_at_the_branch(self: GitRepo, name: str, new: str, *, old: str | None) -> None:
+        if name == "refs/heads/main":
+            raise StoreError("cannot write refs/heads/main: No space left on device")
+        real(self, name, new, old=old)
+
+    monkeypatch.setattr(GitRepo, "update_ref", full_at_the_branch)
+    with pytest.raises(StoreError, match="No space left"):
+        session.approve(by="kepala")
+    assert_unchanged(store.path, before)
+    monkeypatch.undo()
+    assert session.approve(by="kepala").versions == {REVIEWED: 2}
+    check_whole(store)
+    store.close()
