@@ -22,7 +22,17 @@ import pytest
 from conftest import MINIMAL
 
 from sop_store.gitrepo import GitRepo
-from soplib import Review, Store, StoreError, acknowledge, import_staff, list_acks, verify, verify_chain
+from soplib import (
+    Review,
+    Store,
+    StoreError,
+    acknowledge,
+    import_staff,
+    list_acks,
+    list_staff,
+    verify,
+    verify_chain,
+)
 from soplib.ack import find_record, read_head
 
 SOP_BIN = Path(sys.executable).parent / "sop"
@@ -391,3 +401,96 @@ def test_a_failure_after_the_tags_before_the_branch_moves_removes_the_tags(
     assert session.approve(by="kepala").versions == {REVIEWED: 2}
     check_whole(store)
     store.close()
+
+
+# -- eight writers at once ---------------------------------------------------------------
+
+
+def _run_in_child(job: Callable[[], list[str]], start: tuple[int, int], log_path: Path) -> int:
+    """Fork a child that waits for the ``start`` pipe to close, runs ``job`` and logs its lines; its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        os.close(start[1])
+        os.read(start[0], 1)  # returns when the parent closes its end: all start together
+        lines = job()
+        log_path.write_text("".join(f"{line}\n" for line in lines))
+        status = 0
+    except BaseException:
+        log_path.write_text(traceback.format_exc())
+    finally:
+        os._exit(status)
+
+
+def test_eight_processes_deciding_acknowledging_importing_and_approving_lose_nothing(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "store")
+    approving = ready_to_approve(store)
+    deciding = Review.start(store, [STEADY], team=TEAM, ref="SK 8/2026", by="ketua")
+    store.close()
+    commits_before = int(git(store.path, "rev-list", "--count", "main").stdout)
+
+    def decide(who: str) -> list[str]:
+        with Store.open(store.path) as s:
+            session = Review.open(s, deciding.id)
+            return [str(session.keep(STEADY, f"prosedur/{n % 3 + 1}", by=who).seq) for n in range(15)]
+
+    def ack(people: list[str]) -> list[str]:
+        with Store.open(store.path) as s:
+            return [str(acknowledge(s, p, STEADY, by="operator").record.seq) for p in people]
+
+    def import_new(prefix: str) -> list[str]:
+        with Store.open(store.path) as s:
+            for batch in range(2):
+                people = [f"{prefix}{batch}{n}" for n in range(5)]
+                import_staff(s, staff_csv(people, unit="Teknis"), by="ketua")
+        return []
+
+    def approve() -> list[str]:
+        time.sleep(0.05)  # in the middle of the others
+        with Store.open(store.path) as s:
+            return [str(Review.open(s, approving.id).approve(by="kepala").versions[REVIEWED])]
+
+    jobs: list[Callable[[], list[str]]] = [
+        lambda: decide("ketua"),
+        lambda: decide("anggota"),
+        lambda: ack(STAFF[0:20]),
+        lambda: ack(STAFF[20:40]),
+        lambda: ack(STAFF[40:60]),
+        lambda: import_new("a"),
+        lambda: import_new("b"),
+        approve,
+    ]
+    start_read, start_write = os.pipe()
+    logs = [tmp_path / f"job{n}.log" for n in range(len(jobs))]
+    pids = [_run_in_child(job, (start_read, start_write), log) for job, log in zip(jobs, logs, strict=True)]
+    os.close(start_write)
+    for pid, log in zip(pids, logs, strict=True):
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, log.read_text()
+    os.close(start_read)
+    out = [log.read_text().split() for log in logs]
+
+    with Store.open(store.path) as s:
+        # Nothing lost, nothing duplicated: every reported entry once, in one log.
+        decided = sorted(int(seq) for seq in out[0] + out[1])
+        assert len(decided) == len(set(decided)) == 30
+        log_entries = [e.seq for e in Review.open(s, deciding.id).log() if e.type == "decision"]
+        assert sorted(log_entries) == decided
+        acks = list_acks(s, sop_id=STEADY)
+        assert sorted(r.staff for r in acks) == sorted(STAFF[:60])
+        assert (
+            sorted(int(seq) for seq in out[2] + out[3] + out[4])
+            == [r.seq for r in acks]
+            == list(range(1, 61))
+        )
+        registry = {m.id for m in list_staff(s)}
+        assert {f"{p}{b}{n}" for p in "ab" for b in range(2) for n in range(5)} <= registry
+        assert len(registry) == len(STAFF) + 20
+        assert out[7] == ["2"] and s.info(REVIEWED).latest.meta["session"] == approving.id
+        # One commit per operation, in one line of history.
+        commits = int(git(s.path, "rev-list", "--count", "main").stdout)
+        assert commits == commits_before + 30 + 60 + 4 + 1
+        assert git(s.path, "rev-list", "--min-parents=2", "main").stdout == ""
+        check_whole(s)
