@@ -239,10 +239,17 @@ class GitRepo:
         if path.is_file():
             return sha  # objects are immutable: the same id is the same content
         tmp = folder / f"tmp_obj_{os.getpid()}_{sha[2:10]}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         try:
-            folder.mkdir(exist_ok=True)
-            tmp.unlink(missing_ok=True)  # left by a killed process that had our pid
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            # The common case first: one open, no mkdir or unlink (each is a syscall).
+            try:
+                fd = os.open(tmp, flags, 0o444)
+            except FileNotFoundError:  # a fan-out folder not made yet
+                folder.mkdir(exist_ok=True)
+                fd = os.open(tmp, flags, 0o444)
+            except FileExistsError:  # left by a killed process that had our pid
+                tmp.unlink()
+                fd = os.open(tmp, flags, 0o444)
             try:
                 write_all(fd, zlib.compress(raw, 1))
             finally:
