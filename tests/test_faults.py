@@ -555,3 +555,78 @@ def test_ten_thousand_operations_keep_files_processes_and_memory_bounded(tmp_pat
     assert samples[-1][2] - warm[2] < 64 * 1024, samples  # KiB: bounded caches, no leak
     assert (open_files(), child_processes()) == baseline, "close() releases every file and helper"
     assert elapsed < 60, elapsed  # about 15 s on a 2-core machine; see docs/reliability.md
+
+
+# -- a writer stopped at a chosen step, then killed ------------------------------------------
+
+STOPPED_WRITER = """
+import os, sys, time
+from sop_store.gitrepo import GitRepo
+from soplib import Review, Store
+
+store_path, point, session_id = sys.argv[1:]
+real_update, real_lock, real_replace = GitRepo.update_ref, GitRepo._create_ref_lock, os.replace
+
+def stop():
+    print("stopped", flush=True)
+    time.sleep(60)
+
+def update_ref(self, name, new, *, old):
+    if point == "tags-written" and name == "refs/heads/main":
+        stop()
+    real_update(self, name, new, old=old)
+
+def create_ref_lock(lock):
+    fd = real_lock(lock)
+    if point == "holding-main.lock" and lock.name == "main.lock":
+        stop()
+    return fd
+
+def replace(src, dst):
+    if point == "temporary-object" and "tmp_obj_" in str(src):
+        stop()
+    real_replace(src, dst)
+
+GitRepo.update_ref = update_ref
+GitRepo._create_ref_lock = staticmethod(create_ref_lock)
+os.replace = replace
+with Store.open(store_path) as store:
+    Review.open(store, session_id).approve(by="kepala")
+"""
+
+
+@pytest.mark.parametrize("point", ["temporary-object", "tags-written", "holding-main.lock"])
+@pytest.mark.parametrize("cleared_by", ["the next writer", "the next reader"])
+def test_a_writer_killed_at_each_step_of_a_commit_is_cleared_up_at_once(
+    tmp_path: Path, point: str, cleared_by: str
+) -> None:
+    store = new_store(tmp_path / "store")
+    session = ready_to_approve(store)
+    before, head, tags = refs_and_head(store.path), store.head(), git(store.path, "tag", "--list").stdout
+    child = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_WRITER, str(store.path), point, session.id],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "stopped"
+    child.stdout.close()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    assert debris(store.path) or refs_and_head(store.path) != before  # something was left
+    assert (store.path / "soplib.lock").read_bytes()  # and the journal says what
+    started = time.monotonic()
+    if cleared_by == "the next writer":  # a store opened before the kill: its transaction clears up
+        assert acknowledge(store, STAFF[0], STEADY, by="operator").created
+        # Its commit is the only change: on the old head, with the tags as they were.
+        assert git(store.path, "rev-parse", "main~1").stdout.strip() == head
+        assert git(store.path, "tag", "--list").stdout == tags
+    else:  # opening the store clears up, so that verify sees the store as it was
+        with Store.open(store.path) as reopened:
+            assert refs_and_head(store.path) == before
+            check_whole(reopened)
+    assert time.monotonic() - started < 1.5  # no waiting for a stale main.lock to age
+    assert debris(store.path) == []
+    assert (store.path / "soplib.lock").read_bytes() == b""
+    assert session.approve(by="kepala").versions == {REVIEWED: 2}
+    check_whole(store)
+    store.close()
