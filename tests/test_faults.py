@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import resource
 import signal
 import subprocess
@@ -630,3 +631,12 @@ def test_a_writer_killed_at_each_step_of_a_commit_is_cleared_up_at_once(
     assert session.approve(by="kepala").versions == {REVIEWED: 2}
     check_whole(store)
     store.close()
+
+
+def test_docs_reliability_names_every_fault_test_and_only_tests_that_exist() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text()
+    named = set(re.findall(r"`(test_\w+)`", docs))
+    here = {name for name in globals() if name.startswith("test_")}
+    others = {name for name in named - here if name in (Path(__file__).parent / "test_store.py").read_text()}
+    assert here - {"test_docs_reliability_names_every_fault_test_and_only_tests_that_exist"} <= named
+    assert named - here == others  # every test named exists
