@@ -243,6 +243,8 @@ def test_kill_9_at_random_moments_loses_nothing_reported_and_leaves_nothing_behi
         assert mid_commit >= 50, mid_commit
         versions = [v.version for v in store.history(REVIEWED)]
         assert versions == list(range(1, len(versions) + 1))
+    out = run_sop(store_path, "audit", "verify")  # what an auditor runs
+    assert out.returncode == 0 and "verified" in out.stdout, out.stdout + out.stderr
 
 
 # -- disk full, read-only store ----------------------------------------------------------
