@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL
+from conftest import MINIMAL, load_demo
 
 from sop_store.gitrepo import GitRepo
 from soplib import (
@@ -35,6 +35,7 @@ from soplib import (
     verify_chain,
 )
 from soplib.ack import find_record, read_head
+from soplib.cli.demo import demo_staff_csv, step_reliability
 
 SOP_BIN = Path(sys.executable).parent / "sop"
 REVIEWED, STEADY = "KILL-01", "KILL-02"
@@ -642,3 +643,17 @@ def test_docs_reliability_names_every_fault_test_and_only_tests_that_exist() -> 
     others = {name for name in named - here if name in (Path(__file__).parent / "test_store.py").read_text()}
     assert here - {"test_docs_reliability_names_every_fault_test_and_only_tests_that_exist"} <= named
     assert named - here == others  # every test named exists
+
+
+def test_demo_kills_a_writer_and_loses_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store.init(tmp_path / "store")
+    load_demo(store)
+    import_staff(store, demo_staff_csv(), by="ketua")
+    store.close()
+    step_reliability(store.path)
+    out = capsys.readouterr().out
+    reported = int(re.search(r"(\d+) acknowledgements reported", out).group(1))  # type: ignore[union-attr]
+    assert reported > 0 and "0 lost; 0 stray files; hash chain intact: True" in out, out
+    with Store.open(store.path) as after:
+        assert len(list_acks(after)) >= reported
+        check_whole(after)
