@@ -260,10 +260,13 @@ class GitStore:
         if not (path / "HEAD").is_file():
             raise NotFoundError(f"no soplib store at {path}; create one with `sop init` or pass --store")
         store = cls(GitRepo(path))
-        store.recover()
-        if not store.snapshot().exists(MARKER):
-            store.close()
-            raise NotFoundError(f"{path} is a git repository but not a soplib store (no {MARKER})")
+        try:
+            store.recover()
+            if not store.snapshot().exists(MARKER):
+                raise NotFoundError(f"{path} is a git repository but not a soplib store (no {MARKER})")
+        except BaseException:
+            store.close()  # a damaged store must not keep GitPython's helper process
+            raise
         return store
 
     def close(self) -> None:
