@@ -322,20 +322,36 @@ def test_disk_full_at_every_write_of_an_approval_and_an_ack_leaves_the_store_as_
         check_whole(after)
 
 
+# Loads everything `sop` may import, then gives up root: the interpreter and the
+# standard library may live where uid 65534 cannot read (pyenv under /root).
+AS_NOBODY = """
+import importlib, os, pkgutil, sys
+import git, soplib
+for module in pkgutil.walk_packages(soplib.__path__, "soplib."):
+    importlib.import_module(module.name)
+os.setgid(65534)
+os.setuid(65534)
+from soplib.cli import main
+main(sys.argv[1:], prog_name="sop")
+"""
+
+SopRun = Callable[..., subprocess.CompletedProcess[str]]
+
+
 @contextmanager
-def read_only(path: Path) -> Iterator[Callable[[], None] | None]:
-    """Make ``path`` unwritable for the ``sop`` processes run with the function this yields.
+def read_only(path: Path) -> Iterator[SopRun]:
+    """Make the store at ``path`` unwritable; yields how to run ``sop`` on it.
 
     Root ignores file modes, so as root the store becomes a read-only bind mount
-    (writes fail with EROFS); where mounting is not allowed, the child drops to
-    uid 65534 after loading soplib (EACCES). Not as root, ``chmod a-w`` is enough.
+    (writes fail with EROFS); where mounting is not allowed, ``sop`` runs as uid
+    65534 (EACCES). Not as root, ``chmod a-w`` is enough.
     """
     if os.geteuid() != 0:
         modes = {p: p.stat().st_mode for p in [path, *path.rglob("*")]}
         for p, mode in modes.items():
             p.chmod(mode & 0o555)
         try:
-            yield None
+            yield lambda *args: run_sop(path, *args)
         finally:
             for p, mode in modes.items():
                 p.chmod(mode)
@@ -345,18 +361,19 @@ def read_only(path: Path) -> Iterator[Callable[[], None] | None]:
         try:
             remount = subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], capture_output=True)
             assert remount.returncode == 0, remount.stderr
-            yield None
+            yield lambda *args: run_sop(path, *args)
         finally:
             subprocess.run(["umount", str(path)], check=True)
         return
-    for p in [path, *path.rglob("*")]:
-        p.chmod(p.stat().st_mode | 0o555 if p.is_dir() else p.stat().st_mode | 0o444)
-    yield _drop_privileges
-
-
-def _drop_privileges() -> None:
-    os.setgid(65534)
-    os.setuid(65534)
+    for folder in path.parents:  # uid 65534 must reach the store through the test's folders
+        folder.chmod(folder.stat().st_mode | 0o011)
+    yield lambda *args: subprocess.run(
+        [sys.executable, "-c", AS_NOBODY, "--store", str(path), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=60,
+    )
 
 
 def test_a_read_only_store_refuses_writes_with_one_line_and_still_reads(tmp_path: Path) -> None:
@@ -364,19 +381,15 @@ def test_a_read_only_store_refuses_writes_with_one_line_and_still_reads(tmp_path
     session = ready_to_approve(store)
     store.close()
     before = refs_and_head(store.path)
-    with read_only(store.path) as preexec:
-        if preexec is not None:  # uid 65534 must reach the store through the test's folders
-            for folder in [tmp_path, *tmp_path.parents]:
-                folder.chmod(folder.stat().st_mode | 0o011)
+    with read_only(store.path) as sop:
         writes = [
             ("review", "approve", session.id, "--by", "kepala"),
             ("ack", STAFF[0], REVIEWED, "--by", "op"),
             ("staff", "deactivate", STAFF[1], "--by", "ketua"),
         ]
         for command in writes:
-            out = run_sop(store.path, *command, preexec=preexec)
-            assert_one_line_error(out, "Read-only file system", "Permission denied")
-        shown = run_sop(store.path, "list", preexec=preexec)
+            assert_one_line_error(sop(*command), "Read-only file system", "Permission denied")
+        shown = sop("list")
         assert shown.returncode == 0 and REVIEWED in shown.stdout, shown.stderr
     assert_unchanged(store.path, before)
     assert (store.path / "soplib.lock").read_bytes() == b""
