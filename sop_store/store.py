@@ -232,6 +232,15 @@ class Transaction(Snapshot):
         return self.repo.write_tree(entries, in_order=in_order)
 
 
+def _safe_tag(name: object) -> bool:
+    # The journal is a file in the store: a tag name read from it must not lead
+    # outside refs/tags/ before anything is deleted in its name.
+    try:
+        return isinstance(name, str) and bool(validate_path(name))
+    except InvalidInputError:
+        return False
+
+
 class GitStore:
     """A soplib store: a bare git repository with a ``main`` branch."""
 
@@ -358,7 +367,7 @@ class GitStore:
                 log.warning("removed %d temporary object files of a killed writer (pid %d)", removed, pid)
         if not isinstance(commit, str) or not isinstance(tags, list):
             return
-        refs = [BRANCH, *(f"refs/tags/{name}" for name in tags if isinstance(name, str))]
+        refs = [BRANCH, *(f"refs/tags/{name}" for name in tags if _safe_tag(name))]
         for ref in refs:
             if self.repo.remove_ref_lock(ref, commit):
                 log.warning("removed %s.lock left by a killed writer", ref)

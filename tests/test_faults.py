@@ -5,6 +5,7 @@ The promises these tests prove are listed in docs/reliability.md.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -670,3 +671,19 @@ def test_demo_kills_a_writer_and_loses_nothing(tmp_path: Path, capsys: pytest.Ca
     with Store.open(store.path) as after:
         assert len(list_acks(after)) >= reported
         check_whole(after)
+
+
+def test_a_forged_journal_cannot_delete_anything_outside_the_tags(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "store")
+    head, unpublished = store.head(), "1" * 40
+    victim = tmp_path / "victim"
+    victim.write_text(f"{unpublished}\n")  # looks like a ref to the journal's commit
+    journal = {"pid": 1, "commit": unpublished, "tags": ["../../../victim", "../../HEAD", 7]}
+    (store.path / "soplib.lock").write_text(json.dumps(journal) + "\n")
+    assert acknowledge(store, STAFF[0], STEADY, by="operator").created  # recovers, then writes
+    assert victim.read_text() == f"{unpublished}\n"
+    assert (store.path / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (store.path / "soplib.lock").read_bytes() == b""
+    assert git(store.path, "rev-parse", "main~1").stdout.strip() == head
+    check_whole(store)
+    store.close()
