@@ -246,7 +246,7 @@ varies most), so the 1/4 goal is met, but not by a wide margin. Headroom left:
 fewer files per commit (one small pack instead of five loose objects) and a
 fan-out of `sops/` so the tree rewritten per commit stays small. Durability
 matches git's defaults: objects and refs are written to a temporary file and
-renamed into place, in order (objects first, then the branch, then the tag),
+renamed into place, in order (objects first, then the tags, then the branch),
 without `fsync` (git's default `core.fsync` also leaves loose objects and refs
 out). A process killed at any moment leaves the branch on a complete commit; a
 power cut can lose the last writes, as with git.

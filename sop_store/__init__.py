@@ -4,6 +4,8 @@ It knows about commits, files and versioned documents, never about SOPs'
 contents; ``soplib`` builds the domain on top of it. It never imports soplib.
 """
 
+import logging as _logging
+
 from sop_store.documents import (
     ACTIVE,
     WITHDRAWN,
@@ -55,3 +57,7 @@ __all__ = [
     "validate_path",
     "withdraw",
 ]
+
+# A library logs; whoever runs it decides what is shown. Without this, Python
+# prints warnings (a killed writer's debris cleared) on stderr of every program.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

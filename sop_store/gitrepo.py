@@ -51,6 +51,18 @@ def object_id(kind: str, data: bytes) -> str:
     return hashlib.sha1(b"%s %d\0%s" % (kind.encode(), len(data), data)).hexdigest()  # noqa: S324 (git's id)
 
 
+def write_all(fd: int, data: bytes, offset: int | None = None) -> None:
+    """Write all of ``data``: one ``write`` may write less (a file-size limit, a disk
+    filling up) without an error; the next one then raises the error (EFBIG, ENOSPC).
+    """
+    view = memoryview(data)
+    while view:
+        done = os.write(fd, view) if offset is None else os.pwrite(fd, view, offset)
+        view = view[done:]
+        if offset is not None:
+            offset += done
+
+
 def _parse_tree(sha: str, data: bytes) -> TreeEntries:
     """The entries of a tree object: ``<octal mode> <name>\\0<20-byte id>`` repeated."""
     entries: TreeEntries = {}
@@ -227,12 +239,19 @@ class GitRepo:
         if path.is_file():
             return sha  # objects are immutable: the same id is the same content
         tmp = folder / f"tmp_obj_{os.getpid()}_{sha[2:10]}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         try:
-            folder.mkdir(exist_ok=True)
-            tmp.unlink(missing_ok=True)  # left by a killed process that had our pid
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            # The common case first: one open, no mkdir or unlink (each is a syscall).
             try:
-                os.write(fd, zlib.compress(raw, 1))
+                fd = os.open(tmp, flags, 0o444)
+            except FileNotFoundError:  # a fan-out folder not made yet
+                folder.mkdir(exist_ok=True)
+                fd = os.open(tmp, flags, 0o444)
+            except FileExistsError:  # left by a killed process that had our pid
+                tmp.unlink()
+                fd = os.open(tmp, flags, 0o444)
+            try:
+                write_all(fd, zlib.compress(raw, 1))
             finally:
                 os.close(fd)
             os.replace(tmp, path)
@@ -329,7 +348,7 @@ class GitRepo:
                 raise ConflictError(
                     f"{name} moved (expected {old or 'nothing'}, found {current}); nothing was written"
                 )
-            os.write(fd, (new + "\n").encode())
+            write_all(fd, (new + "\n").encode())
             os.close(fd)
             fd = -1
             os.replace(lock, path)
@@ -365,6 +384,37 @@ class GitRepo:
 
     def delete_ref(self, name: str) -> None:
         (self.git_dir / name).unlink(missing_ok=True)
+
+    # -- debris of a killed writer (called under the store lock) ---------------------
+
+    def remove_temp_objects(self, pid: int) -> int:
+        """Delete the temporary object files a dead writer with ``pid`` left; how many.
+
+        They are harmless to git (``git fsck`` skips ``tmp_obj_*``, ``git gc``
+        prunes them after two weeks) but would pile up in a store killed often.
+        """
+        removed = 0
+        for path in self._objects.glob(f"[0-9a-f][0-9a-f]/tmp_obj_{pid}_*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+        return removed
+
+    def remove_ref_lock(self, name: str, commit: str) -> bool:
+        """Delete ``<ref>.lock`` if a dead writer of ``commit`` left it (empty, or naming ``commit``).
+
+        A lock holding anything else belongs to someone else (a plain git process)
+        and is left to :meth:`_create_ref_lock`'s age rule.
+        """
+        lock = self.git_dir / f"{name}.lock"
+        try:
+            content = lock.read_text().strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        if content not in ("", commit):
+            return False
+        lock.unlink(missing_ok=True)
+        return True
 
     # -- history -------------------------------------------------------------------
 

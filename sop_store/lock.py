@@ -2,11 +2,18 @@
 
 ``fcntl.flock`` belongs to the open file, so the kernel releases it the moment
 the holder dies, even by ``kill -9``: a lock left behind never needs a person to
-delete a file. The lock file itself is permanent and empty.
+delete a file.
+
+The lock file doubles as the writer's journal. While committing, the holder
+notes in it what it is doing (its pid, then the commit and tags it is about to
+publish) and empties it when it lets go. A holder that dies leaves its note
+behind, so the next holder learns, for the price of one ``pread``, that there is
+debris to clear (see ``GitStore._recover``); an empty file means there is none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -14,8 +21,10 @@ from pathlib import Path
 from types import TracebackType
 
 from sop_store.errors import StoreBusyError, StoreError
+from sop_store.gitrepo import write_all
 
 DEFAULT_TIMEOUT = 30.0
+_NOTE_MAX = 64 * 1024
 
 
 class StoreLock:
@@ -25,8 +34,12 @@ class StoreLock:
         self._path = path
         self._timeout = timeout
         self._fd: int | None = None
+        self._noted = False
+        # What the previous holder left in the journal (b"" after a clean release).
+        self.left = b""
 
-    def acquire(self) -> None:
+    def acquire(self, *, wait: bool = True) -> bool:
+        """Take the lock (waiting up to the timeout); False if ``wait`` is off and it is taken."""
         try:
             fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -37,8 +50,10 @@ class StoreLock:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                if time.monotonic() >= deadline:
+                if not wait or time.monotonic() >= deadline:
                     os.close(fd)
+                    if not wait:
+                        return False
                     raise StoreBusyError(
                         f"the store is busy: another process held {self._path} for "
                         f"{self._timeout:.0f} s; try again"
@@ -46,14 +61,36 @@ class StoreLock:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
                 continue
+            try:
+                self.left = os.pread(fd, _NOTE_MAX, 0)
+            except OSError as exc:
+                os.close(fd)
+                raise StoreError(f"cannot read the store lock {self._path}: {exc.strerror}") from exc
             self._fd = fd
-            return
+            self._noted = bool(self.left)
+            return True
+
+    def note(self, data: bytes) -> None:
+        """Replace the journal with ``data`` (one line; read back by the next holder if we die)."""
+        assert self._fd is not None, "note() needs the lock"
+        self._noted = True  # even a note cut short must be emptied on release
+        try:
+            # A kill mid-note leaves a note cut short, which the reader treats as
+            # unreadable; the newline ends the note before any older, longer one's tail.
+            write_all(self._fd, data + b"\n", 0)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store: {exc.strerror or exc} ({self._path})") from exc
 
     def release(self) -> None:
         if self._fd is not None:
+            if self._noted:
+                # Failing to empty it only costs the next holder a needless recovery.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+            self._noted = False
 
     def __enter__(self) -> StoreLock:
         self.acquire()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -34,8 +35,8 @@ log = logging.getLogger(__name__)
 MARKER = "soplib-store.json"
 FORMAT = 1
 TAG_TRAILER = "Sop-Tag"
-# Written in the git dir while a commit's tags are being created (see _recover).
-PENDING = "soplib-pending.json"
+# The store lock, in the git dir; also the journal of the writer holding it (sop_store/lock.py).
+LOCK_FILE = "soplib.lock"
 
 
 def iso(ts: int) -> str:
@@ -249,13 +250,22 @@ class Transaction(Snapshot):
         return self.repo.write_tree(entries, in_order=in_order)
 
 
+def _safe_tag(name: object) -> bool:
+    # The journal is a file in the store: a tag name read from it must not lead
+    # outside refs/tags/ before anything is deleted in its name.
+    try:
+        return isinstance(name, str) and bool(validate_path(name))
+    except InvalidInputError:
+        return False
+
+
 class GitStore:
     """A soplib store: a bare git repository with a ``main`` branch."""
 
     def __init__(self, repo: GitRepo) -> None:
         self.repo = repo
         self.path = repo.git_dir
-        self._lock = StoreLock(self.path / "soplib.lock")
+        self._lock = StoreLock(self.path / LOCK_FILE)
         self.signing = signing.load(self.path)
 
     @classmethod
@@ -277,9 +287,13 @@ class GitStore:
         if not (path / "HEAD").is_file():
             raise NotFoundError(f"no soplib store at {path}; create one with `sop init` or pass --store")
         store = cls(GitRepo(path))
-        if not store.snapshot().exists(MARKER):
-            store.close()
-            raise NotFoundError(f"{path} is a git repository but not a soplib store (no {MARKER})")
+        try:
+            store.recover()
+            if not store.snapshot().exists(MARKER):
+                raise NotFoundError(f"{path} is a git repository but not a soplib store (no {MARKER})")
+        except BaseException:
+            store.close()  # a damaged store must not keep GitPython's helper process
+            raise
         return store
 
     def close(self) -> None:
@@ -308,13 +322,19 @@ class GitStore:
     def transaction(self, *, by: str, subject: str) -> Iterator[Transaction]:
         """Stage changes in the ``with`` block; on success they become one commit."""
         with self._lock:
-            self._recover()
+            if self._lock.left:
+                try:
+                    self._recover(self._lock.left)
+                except OSError as exc:
+                    raise StoreError(f"cannot clear what a killed writer left: {exc}") from exc
             tx = Transaction(self.repo, self.head(), by=by, subject=subject)
             yield tx
             if tx.has_changes:
                 tx.committed = self._commit(tx)
 
     def _commit(self, tx: Transaction) -> str:
+        # The journal names our pid first: the temporary object files carry it.
+        self._lock.note(json.dumps({"pid": os.getpid()}).encode())
         tree = tx.build_tree()
         commit = self.repo.write_commit(
             tree=tree,
@@ -325,39 +345,77 @@ class GitStore:
             message=tx.message(),
             signer=self.signing.signer() if self.signing and self.signing.sign_commits else None,
         )
-        pending = self.path / PENDING
-        if tx.tags:
-            pending.write_text(json.dumps({"commit": commit, "tags": tx.tags}))
+        self._lock.note(json.dumps({"pid": os.getpid(), "commit": commit, "tags": tx.tags}).encode())
+        # Tags first, the branch last: moving the branch is the one step that
+        # publishes the commit, so a failure (disk full) or a kill before it
+        # leaves the store as it was, once the tags made for nothing are gone.
+        made: list[str] = []
         try:
+            for name in tx.tags:
+                self.repo.update_ref(f"refs/tags/{name}", commit, old=None)
+                made.append(name)
             self.repo.update_ref(BRANCH, commit, old=tx.commit)
         except BaseException:
-            pending.unlink(missing_ok=True)  # nothing was committed, so no tags are owed
+            for name in made:
+                self.repo.delete_ref(f"refs/tags/{name}")
             raise
-        for name in tx.tags:
-            self.repo.update_ref(f"refs/tags/{name}", commit, old=None)
-        pending.unlink(missing_ok=True)
         log.debug("committed %s: %s", commit, tx.subject)
         return commit
 
-    def _recover(self) -> None:
-        """Finish what a process killed mid-commit left: the head commit's tags.
+    def _recover(self, left: bytes) -> None:
+        """Clear what a writer killed mid-commit left, from the journal it left in the lock file.
 
-        The branch moves before tags are written, so a kill in between leaves a
-        committed change without its tags; only the head can be in that state,
-        because every writer runs this first, under the lock.
+        Runs under the store lock, before anything else is read. The commit it was
+        writing either made it onto ``main`` (then its tags did too: they are
+        written first) or did not (then its tags are deleted, so the store is as
+        it was). Its temporary object files and its ``.lock`` files go either way.
+        Objects it wrote but never published stay, unreachable, as git leaves them.
         """
-        pending = self.path / PENDING
         try:
-            record = json.loads(pending.read_text())
-        except FileNotFoundError:
-            return
+            record = json.loads(left.split(b"\n", 1)[0])
         except ValueError:
-            record = {}
-        # Only an interrupted commit is finished; a tag deleted by hand later is
-        # left for `sop audit verify` to report, never silently recreated.
-        if record.get("commit") and record["commit"] == self.head():
-            for name in record.get("tags", []):
-                if self.repo.read_ref(f"refs/tags/{name}") is None:
-                    log.warning("writing tag %s left unwritten by an interrupted commit", name)
-                    self.repo.update_ref(f"refs/tags/{name}", record["commit"], old=None)
-        pending.unlink(missing_ok=True)
+            record = None
+        if not isinstance(record, dict):
+            log.warning("ignoring an unreadable store journal: %r", left[:200])
+            return
+        pid, commit, tags = record.get("pid"), record.get("commit"), record.get("tags", [])
+        if isinstance(pid, int):
+            removed = self.repo.remove_temp_objects(pid)
+            if removed:
+                log.warning("removed %d temporary object files of a killed writer (pid %d)", removed, pid)
+        if not isinstance(commit, str) or not isinstance(tags, list):
+            return
+        refs = [BRANCH, *(f"refs/tags/{name}" for name in tags if _safe_tag(name))]
+        for ref in refs:
+            if self.repo.remove_ref_lock(ref, commit):
+                log.warning("removed %s.lock left by a killed writer", ref)
+        if self.head() != commit:
+            for ref in refs[1:]:
+                if self.repo.read_ref(ref) == commit:
+                    log.warning("deleting %s: its commit %s was never published", ref, commit)
+                    self.repo.delete_ref(ref)
+
+    def recover(self) -> bool:
+        """Clear a killed writer's debris now if there is any and no writer is busy; True if done.
+
+        Writers do this themselves; :meth:`open` calls it so that readers (``sop
+        audit verify`` right after a crash) see the store as the next writer would.
+        A store that cannot be locked (read-only) is left as it is.
+        """
+        try:
+            if not (self.path / LOCK_FILE).stat().st_size:
+                return False
+            if not self._lock.acquire(wait=False):
+                return False  # the holder is alive and will finish its own commit
+        except (OSError, StoreError):
+            return False
+        try:
+            if self._lock.left:
+                self._recover(self._lock.left)
+                return True
+            return False
+        except OSError as exc:
+            log.warning("could not clear what a killed writer left: %s", exc)
+            return False
+        finally:
+            self._lock.release()

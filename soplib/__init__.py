@@ -13,6 +13,7 @@ pydantic, markdown-it and GitPython (about 0.2 s) before it prints anything.
 """
 
 import importlib as _importlib
+import logging as _logging
 import sys as _sys
 import types as _types
 from typing import TYPE_CHECKING as _TYPE_CHECKING
@@ -272,3 +273,5 @@ class _Package(_types.ModuleType):
 
 
 _sys.modules[__name__].__class__ = _Package
+# Warnings are for the program using soplib to show, not for Python's last-resort stderr handler.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

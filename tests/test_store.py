@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -375,21 +374,11 @@ def test_a_cas_conflict_writes_nothing(store: Store) -> None:
         moved = git_commit_file(store.path, "notes/plain.txt", "written by plain git\n")
     assert store.head() == moved
     assert git(store.path, "tag", "--list").split() == ["sop/AB-01/v1"]
-    assert not (store.path / "soplib-pending.json").exists()
+    assert (store.path / "soplib.lock").read_bytes() == b""  # no journal left to recover
     assert [h.version for h in store.history("AB-01")] == [1]
     v2 = store.update(sop("AB-01", "Baru"), by=ACTOR, message="again")
     assert v2.version == 2 and git(store.path, "rev-parse", "main~1") == moved
     fsck(store.path)
-
-
-def test_a_tag_left_unwritten_by_a_killed_commit_is_finished_by_the_next_writer(store: Store) -> None:
-    store.add([sop("AB-01")], by=ACTOR)
-    head = store.head()
-    git(store.path, "tag", "-d", "sop/AB-01/v1")
-    (store.path / "soplib-pending.json").write_text(json.dumps({"commit": head, "tags": ["sop/AB-01/v1"]}))
-    store.add([sop("AB-02")], by=ACTOR)
-    assert git(store.path, "rev-parse", "sop/AB-01/v1") == head
-    assert not (store.path / "soplib-pending.json").exists()
 
 
 def test_a_store_packed_by_git_gc_still_reads_and_writes(store: Store) -> None:

@@ -7,7 +7,10 @@ part is one function below; a new capability adds its part to ``STEPS``.
 
 from __future__ import annotations
 
+import os
+import signal
 import tempfile
+import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -248,7 +251,66 @@ def step_internalisation(store_path: Path) -> None:
         click.echo(f"hash chain of acknowledgements: {chain.records} records, intact: {chain.is_intact}")
 
 
-STEPS: list[Callable[[Path], None]] = [step_foundation, step_review, step_internalisation, step_audit]
+def _acknowledge_until_killed(store_path: Path, log_fd: int, seed: int) -> None:
+    """A forked writer: acknowledges, one flushed line per success, until it is killed."""
+    import random
+
+    from soplib import Store, acknowledge
+    from soplib.staff import parse_staff_csv
+
+    pairs = [
+        (p.id, s) for p in parse_staff_csv(demo_staff_csv()) for s in ("KPU-NTB-SOP-01", "KPU-NTB-SOP-04")
+    ]
+    random.Random(seed).shuffle(pairs)  # noqa: S311 (an order, not a secret)
+    with Store.open(store_path) as store:
+        for staff, sop_id in pairs:
+            outcome = acknowledge(store, staff, sop_id, by=CHAIR)
+            if outcome.created:
+                os.write(log_fd, f"{outcome.record.seq} {outcome.record.hash}\n".encode())
+    time.sleep(60)  # nothing left to do: wait for the kill
+
+
+def step_reliability(store_path: Path) -> None:
+    """kill -9 a writer at random moments: what it reported is kept, and nothing is left behind."""
+    import random
+
+    from soplib import Store, list_acks, verify_chain
+
+    _heading("Reliability: a writer killed with kill -9, ten times")
+    rng = random.Random(6)  # noqa: S311 (kill delays, not a secret)
+    read_end, write_end = os.pipe()
+    for n in range(10):
+        pid = os.fork()
+        if pid == 0:  # the child never returns into the demo
+            try:
+                os.close(read_end)
+                _acknowledge_until_killed(store_path, write_end, n)
+            finally:
+                os._exit(1)
+        time.sleep(rng.uniform(0.005, 0.03))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    os.close(write_end)
+    with os.fdopen(read_end) as reported_lines:
+        reported = [line.split() for line in reported_lines]
+    with Store.open(store_path) as store:  # opening clears what a killed writer left
+        kept = {(str(r.seq), r.hash) for r in list_acks(store)}
+        lost = [r for r in reported if tuple(r) not in kept]
+        left = [*store.path.glob("objects/*/tmp_obj_*"), *store.path.glob("refs/**/*.lock")]
+        chain = verify_chain(store.snapshot())
+        click.echo(
+            f"{len(reported)} acknowledgements reported by the killed writers: {len(lost)} lost; "
+            f"{len(left)} stray files; hash chain intact: {chain.is_intact} (docs/reliability.md)"
+        )
+
+
+STEPS: list[Callable[[Path], None]] = [
+    step_foundation,
+    step_review,
+    step_internalisation,
+    step_reliability,
+    step_audit,
+]
 
 
 @click.command()
