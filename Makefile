@@ -28,7 +28,7 @@ bench: $(BIN)/sop
 
 # The 20,000 staff x 500 SOPs x 2,000,000 acknowledgements tier (~6 min more).
 bench-large: $(BIN)/sop
-	$(BIN)/python bench/run.py --only-large
+	$(BIN)/python bench/run.py --tier large
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

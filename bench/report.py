@@ -174,24 +174,28 @@ Measured from a freshly packed store (`git count-objects -v`: loose objects plus
 | 10 attendance lists of 1,000 (10 commits) | {lists["seconds"]:.1f} s \
 | +{lists["before_gc_mib"]:.1f} MiB | +{lists["after_gc_mib"]:.1f} MiB | {lists["packs"]} |
 
-Before this change the same {n:,} single acknowledgements left +316 MiB of
+Before this change the same 10,000 single acknowledgements left +316 MiB of
 loose objects (8 small files a commit, mostly file-system blocks), because the
 in-process writer never ran git's automatic `gc`. Now, after each commit, the
 writer lists one of the 256 fan-out folders (`objects/17`, ~10 µs), as
 `git gc --auto` estimates; past git's own threshold (about 6,700 loose
-objects) it runs `git repack --geometric=2 -d -q` before releasing the store
-lock. That packs the loose objects and merges only the smallest packs, so pack
-sizes stay a geometric series: each object is rewritten O(log n) times, a
-store has at most about log2(n) packs, and no run walks the whole history (as
-`git gc` does). The amortised cost is {pack_share:.2f} ms per single
+objects) it runs, before releasing the store lock, `git pack-objects --revs`
+over the commits since the newest packed one (no walk of older history; the
+paths let git choose good deltas) and then `git repack --geometric=2 -d`,
+which merges only the smallest packs so that pack sizes stay a geometric
+series: each object is rewritten O(log n) times and a store has at most about
+log2(n) packs. The amortised cost is {pack_share:.2f} ms per single
 acknowledgement ({100 * g["pack_s"] / g["seconds"]:.0f}% of the write time); one write in
 about {max(1, round(n / max(1, g["packs"]))):,} pays it ({g["pack_max_s"]:.2f} s at most here).
-The repository therefore stays within about the threshold's worth of loose
-objects (~6,700 files, ~30 MiB) plus packs that grow by roughly the `git gc`
-figure. It is crash-safe: git writes the new pack and its index under
-temporary names, renames them, and only then deletes the loose copies, so a
-process killed at any moment leaves every object readable. A failed repack
-(disk full) is logged and leaves the store as it was; the commit it follows has
+**The bound:** loose objects stay under about 6,700 files (at most
+{g["loose_mib"]:.0f} MiB here, whatever the number of writes), and packs grow by
+about the `git gc` figure ({g["after_gc_mib"] * 10_000 / n:.1f} MiB per 10,000 single
+acknowledgements; an attendance list of 1,000 adds about
+{lists["after_gc_mib"] * 1024 / 10:.0f} KiB). It is crash-safe: git writes a new pack
+and its index under temporary names, renames them, and only then deletes the
+loose copies, so a process killed at any moment leaves every object readable
+(at worst a `tmp_pack_*` file, which `git gc` removes). A failed repack (disk
+full) is logged and leaves the objects loose; the commit it follows has
 already succeeded.
 """
 
@@ -271,7 +275,7 @@ Each tier keeps its figures in `bench/results/<tier>.json`, and this file is
 rendered from all kept tiers, so `make bench` refreshes the default tiers and
 keeps the last large one (each section says when it was measured).
 `.venv/bin/python bench/run.py --help` lists the options (`--repeat`,
-`--commits`, `--singles`, `--only-large`, `--dir`, `--output`).
+`--commits`, `--singles`, `--tier`, `--dir`, `--output`).
 
 ## Goals against measurements
 """
@@ -331,4 +335,12 @@ quarter of the units; every third SOP has a second version, half of them
 editorial (acknowledgements carry over) and half with changed text (they do
 not), so coverage follows carry-over chains as in real use
 (`bench/acks.py` builds it).
+
+## Other benchmarks
+
+Not part of `make bench` (they measure one feature each, and their figures
+live with that feature's docs): `bench/bench_verify.py` times `sop audit
+verify` and each of its checks on a store of 1,000 commits (docs/audit.md),
+and `bench/review_bench.py` times a review session: decisions, the structural
+diff, approval.
 """

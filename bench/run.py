@@ -1,7 +1,7 @@
 """Scale benchmarks of soplib beside plain git, in one run; writes docs/benchmarks.md.
 
     make bench          # the default tier (~6 min on 2 vCPUs)
-    make bench-large    # also 20,000 staff x 500 SOPs x 2,000,000 acknowledgements (~6 min more)
+    make bench-large    # 20,000 staff x 500 SOPs x 2,000,000 acknowledgements (~6 min more)
     .venv/bin/python bench/run.py --help
 
 Tiers, each in a fresh temporary folder:
@@ -16,7 +16,7 @@ Tiers, each in a fresh temporary folder:
   ``sop coverage`` and ``sop pending`` (time and peak memory), an attendance
   list, and the repository's growth per 10,000 single acknowledgements and per
   attendance list (including what the automatic packing costs);
-- ``large`` (``--large``): 20,000 staff x 500 SOPs x 2,000,000 acknowledgements:
+- ``large`` (``--tier large``): 20,000 staff x 500 SOPs x 2,000,000 acknowledgements:
   the same reads, and the repository's size before and after ``git gc``.
 
 Every figure is the median of repeated runs after warm-up. Each tier's figures
@@ -49,6 +49,7 @@ from soplib import Store, acknowledge, create_briefing, record_attendance
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SOP = Path(sys.executable).parent / "sop"
+TIME = "/usr/bin/time"  # GNU time: peak memory of a command
 ACTOR = "ani.pratiwi"
 
 TEMPLATE = """\
@@ -96,17 +97,20 @@ def run(args: list[str], cwd: Path | None = None) -> None:
 
 
 def cold(cmd: list[str], runs: int) -> tuple[float, float]:
-    """(median seconds, peak resident memory in MiB) of ``cmd`` run as a new process."""
+    """(median seconds, peak resident memory in MiB) of ``cmd`` run as a new process.
+
+    The peak comes from GNU time's report on its own child: the rusage of a
+    child forked straight from this (large) process would count the pages it
+    shared with us before it started the command.
+    """
     times, peaks = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
-        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    with tempfile.NamedTemporaryFile("r") as report:
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([TIME, "-f", "%M", "-o", report.name, *cmd], check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+            report.seek(0)
+            peaks.append(int(report.read().split()[-1]) / 1024)  # KiB
     return statistics.median(times), max(peaks)
 
 
@@ -375,8 +379,12 @@ def ack_tier(folder: Path, *, large: bool, singles: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--large", action="store_true", help="also the 2,000,000-acknowledgement tier")
-    parser.add_argument("--only-large", action="store_true", help="only the 2,000,000-acknowledgement tier")
+    parser.add_argument(
+        "--tier",
+        action="append",
+        choices=["store", "acks", "large"],
+        help="run only this tier (repeatable; default: store and acks)",
+    )
     parser.add_argument("--sops", type=int, default=500)
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
@@ -386,12 +394,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.commits < args.sops + 2:
         parser.error("--commits must be at least --sops + 2")
-    tiers: dict[str, Callable[[Path], dict[str, Any]]] = {}
-    if not args.only_large:
-        tiers["store"] = lambda f: store_tier(f, sops=args.sops, commits=args.commits, repeat=args.repeat)
-        tiers["acks"] = lambda f: ack_tier(f, large=False, singles=args.singles)
-    if args.large or args.only_large:
-        tiers["large"] = lambda f: ack_tier(f, large=True, singles=0)
+    measures: dict[str, Callable[[Path], dict[str, Any]]] = {
+        "store": lambda f: store_tier(f, sops=args.sops, commits=args.commits, repeat=args.repeat),
+        "acks": lambda f: ack_tier(f, large=False, singles=args.singles),
+        "large": lambda f: ack_tier(f, large=True, singles=0),
+    }
+    tiers = {name: measures[name] for name in args.tier or ["store", "acks"]}
     RESULTS.mkdir(exist_ok=True)
     about = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine()}
     for name, measure in tiers.items():
