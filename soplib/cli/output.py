@@ -32,7 +32,7 @@ def emit_json(value: Any) -> None:
     of 20,000 staff lists ~750,000 names (150 MB of JSON), and holding the text
     and its encoded bytes too would double the command's memory.
     """
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     pending: list[str] = []
     for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(value):
         pending.append(chunk)
