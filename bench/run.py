@@ -385,6 +385,9 @@ def main() -> None:
         choices=["store", "acks", "large"],
         help="run only this tier (repeatable; default: store and acks)",
     )
+    parser.add_argument(
+        "--report-only", action="store_true", help="only render the report from bench/results/*.json"
+    )
     parser.add_argument("--sops", type=int, default=500)
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
@@ -399,7 +402,7 @@ def main() -> None:
         "acks": lambda f: ack_tier(f, large=False, singles=args.singles),
         "large": lambda f: ack_tier(f, large=True, singles=0),
     }
-    tiers = {name: measures[name] for name in args.tier or ["store", "acks"]}
+    tiers = {} if args.report_only else {name: measures[name] for name in args.tier or ["store", "acks"]}
     RESULTS.mkdir(exist_ok=True)
     about = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine()}
     for name, measure in tiers.items():
