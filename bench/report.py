@@ -32,21 +32,24 @@ def goals(t: dict[str, dict[str, Any]]) -> list[str]:
     s = t.get("store")
     if s:
         scale = f"{s['sops']} SOPs, {s['commits']:,} commits"
-        w = s["write_ms"] / s["git_commit_ms"]
-        rows.append(
-            f"| record a new SOP version ({scale}), warm `Store.update` vs `git commit -a` | <= 1/4 of git "
-            f"| {_ms(s['write_ms'])} | {_ms(s['git_commit_ms'])} | {w:.2f} | {_verdict(w <= 0.25)} |"
+
+        def ratio_row(what: str, key: str, git_key: str, limit: float) -> None:
+            r = s[key] / s[git_key]
+            rows.append(
+                f"| {what} | <= 1/{round(1 / limit)} of git | {_ms(s[key])} | {_ms(s[git_key])} "
+                f"| {r:.3f} | {_verdict(r <= limit)} |"
+            )
+
+        ratio_row(
+            f"record a new SOP version ({scale}), warm `Store.update` vs `git commit -a`",
+            "write_ms",
+            "git_commit_ms",
+            0.25,
         )
-        rd = s["text_ms"] / s["git_show_ms"]
-        rows.append(
-            f"| read an old version, warm `Store.text` vs `git show REV:PATH` | <= 1/5 of git "
-            f"| {_ms(s['text_ms'])} | {_ms(s['git_show_ms'])} | {rd:.3f} | {_verdict(rd <= 0.2)} |"
+        ratio_row(
+            "read an old version, warm `Store.text` vs `git show REV:PATH`", "text_ms", "git_show_ms", 0.2
         )
-        rg = s["get_ms"] / s["git_show_ms"]
-        rows.append(
-            f"| the same, parsed (`Store.get`) | <= 1/5 of git "
-            f"| {_ms(s['get_ms'])} | {_ms(s['git_show_ms'])} | {rg:.2f} | {_verdict(rg <= 0.2)} |"
-        )
+        ratio_row("the same, parsed (`Store.get`)", "get_ms", "git_show_ms", 0.2)
         h = s["git_log_ms"] / s["history_ms"]
         rows.append(
             f"| history of one SOP ({s['history_versions']} versions), `Store.history` vs `git log -- PATH` "
@@ -239,6 +242,17 @@ def missed(t: dict[str, dict[str, Any]]) -> str:
             notes.append(f"- coverage or pending in the {tier} tier took {limit:.0f} s or more in this run.")
         if a and tier == "large" and any(a[f"{k}_rss"] >= 1024 for k in ("coverage", "pending")):
             notes.append("- coverage or pending at 2,000,000 acknowledgements used 1 GiB or more.")
+    a = t.get("large")
+    if a and a["coverage_s"] > 0.8 * 10:
+        notes.append(
+            f"- Met, but narrowly: `sop coverage --json` at 2,000,000 acknowledgements took "
+            f"{a['coverage_s']:.1f} s of the 10 s allowed. It prints every outstanding person "
+            "(hundreds of thousands, ~140 MB of indented JSON), and Python's JSON encoder "
+            "with indentation is pure Python: the same report as tables takes "
+            f"{a['coverage_table_s']:.1f} s, and one SOP {a['coverage_one_s']:.1f} s. Its memory "
+            f"({a['coverage_rss']:.0f} MiB) was 1,067 MiB before the JSON was streamed "
+            "(`emit_json` now writes it in pieces instead of building the whole text, then its bytes)."
+        )
     if not notes:
         return "Every goal is met in the figures above."
     return "\n".join(notes)
@@ -269,7 +283,7 @@ def render(t: dict[str, dict[str, Any]]) -> str:
 
 
 WRITE_MISSED = """\
-- **Recording a version: {ratio:.2f} of `git commit`, against a goal of 0.25.**
+- **Recording a version: {ratio:.3f} of `git commit`, against a goal of 0.25.**
   The write's own work is about 2.5 ms: with the same store copied to a
   memory file system (`/dev/shm`) `Store.update` takes 2.6 ms median on this
   machine under the same load. The rest is the disk: a commit creates eight
