@@ -158,7 +158,7 @@ def ack_details(a: dict[str, Any], label: str) -> str:
     return f"""### {label}: {scale} (measured {a["date"]})
 
 Every command is a new process (a cold start: Python, imports, opening the
-store); peak memory is the process's maximum resident set (`wait4` rusage).
+store); peak memory is the process's maximum resident set (GNU time's `%M`).
 
 {chr(10).join(rows)}
 """
@@ -193,7 +193,8 @@ which merges only the smallest packs so that pack sizes stay a geometric
 series: each object is rewritten O(log n) times and a store has at most about
 log2(n) packs. The amortised cost is {pack_share:.2f} ms per single
 acknowledgement ({100 * g["pack_s"] / g["seconds"]:.0f}% of the write time); one write in
-about {max(1, round(n / max(1, g["packs"]))):,} pays it ({g["pack_max_s"]:.2f} s at most here).
+about {max(1, round(n / max(1, g["packs"]))):,} pays it ({g["pack_max_s"]:.2f} s at most here, during which
+other writers wait for the store lock).
 **The bound:** loose objects stay under about 6,700 files (at most
 {g["loose_mib"]:.0f} MiB here, whatever the number of writes), and packs grow by
 about the `git gc` figure ({g["after_gc_mib"] * 10_000 / n:.1f} MiB per 10,000 single
@@ -203,7 +204,12 @@ and its index under temporary names, renames them, and only then deletes the
 loose copies, so a process killed at any moment leaves every object readable
 (at worst a `tmp_pack_*` file, which `git gc` removes). A failed repack (disk
 full) is logged and leaves the objects loose; the commit it follows has
-already succeeded.
+already succeeded. If the writing process is killed while git packs, git
+finishes on its own; should the next writer start packing meanwhile, both
+only delete copies already in a newer pack. The bound counts objects, as
+git's does: bulk writes of few, large objects (the large tier below: about
+3,200 loose objects, 123 MiB) stay under it, and there `git gc` saves a
+fifth.
 """
 
 
@@ -330,7 +336,8 @@ doing the same storage work. Each figure is the **median** of repeated runs
 after warm-up runs; ratios compare medians. The machine is shared and noisy:
 ratios are steadier than absolute times.
 
-Machine: {machine}.
+Machine: {machine}. Disk: ext4 on a shared virtual disk (mounted with
+`discard`); other engineers' test suites ran on the same two CPUs meanwhile.
 
 ```
 make bench          # store tier + 200,000-acknowledgement tier ({default_min} here)
@@ -341,7 +348,8 @@ Each tier keeps its figures in `bench/results/<tier>.json`, and this file is
 rendered from all kept tiers, so `make bench` refreshes the default tiers and
 keeps the last large one (each section says when it was measured).
 `.venv/bin/python bench/run.py --help` lists the options (`--repeat`,
-`--commits`, `--singles`, `--tier`, `--dir`, `--output`).
+`--commits`, `--singles`, `--tier`, `--dir`, `--output`, and `--report-only`
+to render this file again from the kept figures).
 
 ## Goals against measurements
 """
@@ -378,7 +386,8 @@ TAIL = """
 ## How the design scales
 
 - **Writes** cost the same at any size: a commit touches one bounded segment
-  per SOP version it records for (at most 64 records), the chain head, and
+  per SOP version it records for (at most 64 records, or one list's new
+  records), the chain head, and
   the trees above them (the `acks/` tree has one entry per SOP). Recording an
   attendance list is linear in the list, not in the store. Loose objects are
   packed automatically (above), so the repository grows by about the `git gc`
