@@ -328,8 +328,12 @@ class GitRepo:
         boundary = self._newest_packed(head)
         revs = f"{head}\n" + (f"^{boundary}\n" if boundary else "")
         pack = str((self._objects / "pack" / "pack").resolve())
-        if self._git("pack-objects", "-q", "--revs", "--unpacked", "--non-empty", pack, stdin=revs):
+        if self._git("pack-objects", "-q", "--revs", "--unpacked", "--non-empty", pack, stdin=revs) and not (
             self._git("-c", "repack.writeBitmaps=false", "repack", "--geometric=2", "-d", "-q")
+        ):
+            # A git older than 2.32 has no --geometric: at least drop the loose
+            # copies of what is now packed, or every later commit would try again.
+            self._git("prune-packed", "-q")
         if self._repo is not None:  # its `git cat-file` may hold packs that were merged away
             self._repo.close()
             self._repo = None
