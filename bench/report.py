@@ -234,8 +234,11 @@ def missed(t: dict[str, dict[str, Any]]) -> str:
     """Where a goal is missed (computed, so the text cannot disagree with the table)."""
     notes = []
     s = t.get("store")
-    if s and s["write_ms"] / s["git_commit_ms"] > 0.25:
-        notes.append(WRITE_MISSED.format(ratio=s["write_ms"] / s["git_commit_ms"]))
+    if s:
+        # At the edge of its goal on this machine: said in every run, met or not.
+        ratio = s["write_ms"] / s["git_commit_ms"]
+        verdict = "missed" if ratio > 0.25 else "met in this run, but at the edge"
+        notes.append(WRITE_NOTE.format(ratio=ratio, verdict=verdict))
     if s and s["get_ms"] / s["git_show_ms"] > 0.2:
         notes.append(
             "- `Store.get` (reading *and parsing* an old version) is above a fifth of `git show`: "
@@ -272,7 +275,7 @@ def render(t: dict[str, dict[str, Any]]) -> str:
             large_min=_minutes(t["large"]["tier_s"] if "large" in t else 0),
         ),
         "\n".join(goals(t)),
-        "\n## Where a goal is missed\n",
+        "\n## Where a goal is missed, or only just met\n",
         missed(t),
         FIXES,
         "\n## Details\n",
@@ -310,17 +313,21 @@ FIXES = """
   and reported 461 MiB for `sop --help`.
 """
 
-WRITE_MISSED = """\
-- **Recording a version: {ratio:.3f} of `git commit`, against a goal of 0.25.**
-  The write's own work is about 2.5 ms: with the same store copied to a
-  memory file system (`/dev/shm`) `Store.update` takes 2.6 ms median on this
-  machine under the same load. The rest is the disk: a commit creates eight
+WRITE_NOTE = """\
+- **Recording a version: {ratio:.3f} of `git commit`, against a goal of 0.25
+  ({verdict}).** Full runs on 27 Nov 2026 gave 0.255, 0.267 and 0.202
+  (and 0.42 with a 2,000,000-acknowledgement build running beside it): the
+  goal is at the edge of what this machine gives. The write's own work is
+  about 2.5 ms: with the same store copied to a memory file system
+  (`/dev/shm`) `Store.update` takes 2.6 ms median on this machine under the
+  same load. The rest is the disk: a commit creates eight
   files (two blobs, two trees and the commit as loose objects, `main.lock`,
   the tag's lock, the tags-owed marker), and on this shared virtual disk
   (ext4, mounted with `discard`) creating a file takes 0.03 to 0.6 ms, with
   spikes of several ms while the journal commits (seen with `strace -T`).
   `git commit` pays the same kind of file creations plus a process start and
-  an index rewrite, so its time moves less with disk load than ours. The
+  an index rewrite; the ratio moves with whichever side a burst of load hits
+  (the two are timed alternately, round by round, to even that out). The
   ratio was 0.11 at 1,000 commits on a quieter machine (the previous run of
   this benchmark); the work per write does not grow with the store (the
   `sops/` tree has one entry per file, the SOP's record one entry per
