@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,6 +41,22 @@ PENDING = "soplib-pending.json"
 def iso(ts: int) -> str:
     """A Unix time as an ISO-8601 UTC string (``2026-11-27T08:00:00Z``)."""
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one clean line of a commit message.
+
+    Line breaks (any of them) and other control characters become spaces, runs
+    of spaces one space; a lone surrogate (undecodable input) becomes ``?``.
+    A user's title can then neither add a paragraph that passes for trailers
+    nor put a NUL into the commit object, which ``git fsck`` rejects.
+    """
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return " ".join("".join(" " if _is_control(ch) else ch for ch in text).split())
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
 
 
 def parse_trailers(message: str) -> list[tuple[str, str]]:
@@ -147,7 +164,7 @@ class Transaction(Snapshot):
 
     def trailer(self, key: str, value: str) -> None:
         """Add a ``Key: value`` line to the commit message (one line, always)."""
-        self.trailers.append((key, " ".join(value.split())))
+        self.trailers.append((key, one_line(value)))
 
     def tag(self, name: str) -> None:
         """Create ``refs/tags/<name>`` at the commit this transaction makes."""
@@ -188,9 +205,10 @@ class Transaction(Snapshot):
         return sorted(names)
 
     def message(self) -> str:
-        text = self.subject.strip() or "soplib change"
-        if self.body.strip():
-            text += "\n\n" + self.body.strip()
+        text = one_line(self.subject) or "soplib change"
+        body = "\n".join(one_line(line) for line in self.body.strip().split("\n"))
+        if body.strip():
+            text += "\n\n" + body.strip()
         trailers = [("Sop-Actor", self.by), *self.trailers]
         return text + "\n\n" + "\n".join(f"{k}: {v}" for k, v in trailers) + "\n"
 

@@ -29,6 +29,7 @@ if _TYPE_CHECKING:  # the same names, imported eagerly for type checkers and rea
     )
     from soplib.anchor import Anchor, anchor
     from soplib.audit import AsOf, AuditHistory, VersionRecord, as_of, audit_history, in_force
+    from soplib.blame import Blame, blame
     from soplib.briefing import (
         AttendanceResult,
         Briefing,
@@ -54,8 +55,11 @@ if _TYPE_CHECKING:  # the same names, imported eagerly for type checkers and rea
         StoreBusyError,
         StoreError,
     )
+    from soplib.pack import build_pack
     from soplib.printout import print_html
     from soplib.render import render_html, render_json, render_text
+    from soplib.report import AuditReport, Grade, audit_report
+    from soplib.report_render import render_report
     from soplib.review import Review
     from soplib.review_log import ApprovalResult, LogEntry, SessionHeader, SopReviewStatus
     from soplib.staff import ImportResult, StaffMember, deactivate_staff, get_staff, import_staff, list_staff
@@ -72,6 +76,8 @@ _EXPORTS = {
     "AttendanceResult": "soplib.briefing",
     "Audience": "soplib.document",
     "AuditHistory": "soplib.audit",
+    "AuditReport": "soplib.report",
+    "Blame": "soplib.blame",
     "Briefing": "soplib.briefing",
     "CRITERIA": "soplib.criteria",
     "ChainFinding": "soplib.ack",
@@ -82,6 +88,7 @@ _EXPORTS = {
     "FieldChange": "soplib.diff",
     "Finding": "soplib.verify",
     "FrontMatter": "soplib.document",
+    "Grade": "soplib.report",
     "HistoryEntry": "soplib.store",
     "ImportResult": "soplib.staff",
     "InsertAfter": "soplib.edit",
@@ -118,6 +125,9 @@ _EXPORTS = {
     "apply_edits": "soplib.edit",
     "as_of": "soplib.audit",
     "audit_history": "soplib.audit",
+    "audit_report": "soplib.report",
+    "blame": "soplib.blame",
+    "build_pack": "soplib.pack",
     "coverage": "soplib.coverage",
     "create_briefing": "soplib.briefing",
     "deactivate_staff": "soplib.staff",
@@ -136,6 +146,7 @@ _EXPORTS = {
     "record_attendance": "soplib.briefing",
     "render_html": "soplib.render",
     "render_json": "soplib.render",
+    "render_report": "soplib.report_render",
     "render_text": "soplib.render",
     "reviews_due": "soplib.due",
     "structural": "soplib.diff",
@@ -154,6 +165,8 @@ __all__ = [
     "AttendanceResult",
     "Audience",
     "AuditHistory",
+    "AuditReport",
+    "Blame",
     "Briefing",
     "ChainFinding",
     "ChainReport",
@@ -163,6 +176,7 @@ __all__ = [
     "FieldChange",
     "Finding",
     "FrontMatter",
+    "Grade",
     "HistoryEntry",
     "ImportResult",
     "InsertAfter",
@@ -199,6 +213,9 @@ __all__ = [
     "apply_edits",
     "as_of",
     "audit_history",
+    "audit_report",
+    "blame",
+    "build_pack",
     "coverage",
     "create_briefing",
     "deactivate_staff",
@@ -217,6 +234,7 @@ __all__ = [
     "record_attendance",
     "render_html",
     "render_json",
+    "render_report",
     "render_text",
     "reviews_due",
     "structural",

@@ -325,16 +325,21 @@ class Target:
         return [self.version, *(c.source for c in self.chain)]
 
 
-def target_of(info: sop_store.DocInfo) -> Target:
-    """The current version of an SOP as an acknowledgement target (from its stored meta)."""
-    meta = info.latest.meta
+def target_of(info: sop_store.DocInfo, version: int | None = None) -> Target:
+    """A version (default: the current one) of an SOP as an acknowledgement target (from its stored meta).
+
+    An earlier ``version`` is what coverage on a past date measures: the version
+    in force then, with the carry-overs into it.
+    """
+    record = info.latest if version is None else info.version(version)
+    meta = record.meta
     front = meta.get("front") or {}
     return Target(
         info.doc_id,
-        info.latest.version,
+        record.version,
         str(meta.get("content_sha256", "")),
         front.get("audience") or {},
-        tuple(counted_versions(info)),
+        tuple(counted_versions(info, record.version)),
         str(front.get("title", "")),
     )
 

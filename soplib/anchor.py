@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_store import Snapshot
+from soplib.document import read_file
 from soplib.errors import InvalidInputError
 from soplib.store import Store
 
@@ -89,12 +90,11 @@ def anchor(store: Store, *, by: str) -> Anchor:
 
 def read_receipt(path: Path) -> str:
     """The commit id an anchor receipt (``sop audit anchor --out FILE``) recorded."""
+    data = read_file(path)
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(data.decode("utf-8"))
         commit = record["commit"]
         assert isinstance(commit, str)
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read receipt {path}: {exc.strerror}") from exc
     except (ValueError, KeyError, TypeError, AssertionError) as exc:
         raise InvalidInputError(
             f"{path} is not an anchor receipt (a JSON object with a 'commit' written by "

@@ -104,7 +104,16 @@ def effective_date(version: sop_store.VersionInfo) -> str:
 # module adds e.g. ``acknowledgements``. Each gets the snapshot the history is
 # read from, the SOP id and the version, and returns fields to merge in.
 HistoryExtra = Callable[[Snapshot, str, sop_store.VersionInfo], Mapping[str, Any]]
-HISTORY_EXTRAS: list[HistoryExtra] = []
+
+
+def acknowledgement_count(snap: Snapshot, sop_id: str, version: sop_store.VersionInfo) -> Mapping[str, Any]:
+    """``{"acknowledgements": N}``: staff with a record of this very version (carry-over not counted)."""
+    from soplib.ack import partition_staff
+
+    return {"acknowledgements": len(partition_staff(snap, sop_id, version.version))}
+
+
+HISTORY_EXTRAS: list[HistoryExtra] = [acknowledgement_count]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from soplib.ack import (
     partition_staff,
     target_of,
 )
+from soplib.audit import AsOf, as_of, in_force
 from soplib.errors import NotFoundError, RefusedError
 from soplib.staff import StaffMember, read_registry
 
@@ -98,11 +99,15 @@ class UnitCoverage:
 
 @dataclass(frozen=True)
 class CoverageReport:
-    """Coverage of every active SOP (or one), per SOP, per unit and overall."""
+    """Coverage of every active SOP (or one), per SOP, per unit and overall.
+
+    ``as_of`` is set for coverage on a past date (:func:`coverage` with ``on``).
+    """
 
     sops: tuple[SopCoverage, ...]
     units: tuple[UnitCoverage, ...]
     unit_filter: str | None
+    as_of: AsOf | None = None
 
     @property
     def required(self) -> int:
@@ -118,7 +123,9 @@ class CoverageReport:
         return _percent(self.acknowledged, self.required)
 
     def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {} if self.as_of is None else {"as_of": self.as_of.to_json()}
         return {
+            **out,
             "unit": self.unit_filter,
             "required": self.required,
             "acknowledged": self.acknowledged,
@@ -149,14 +156,25 @@ class _People:
         )
 
 
-def _targets(snap: Snapshot, sop_id: str | None) -> list[Target]:
+def _targets(snap: Snapshot, sop_id: str | None, day: str | None = None) -> list[Target]:
+    """The versions to measure: the current ones, or (``day``) those in force on that date."""
     if sop_id is not None:
         info = sop_store.doc_info(snap, validate_doc_id(sop_id))
-        if not info.is_active:
+        infos = [info]
+        if day is None and not info.is_active:
             raise RefusedError(f"{sop_id} was withdrawn; it needs no acknowledgements")
-        return [target_of(info)]
-    infos = (sop_store.doc_info(snap, i) for i in sop_store.doc_ids(snap))
-    return [target_of(info) for info in infos if info.is_active]
+    else:
+        infos = [sop_store.doc_info(snap, i) for i in sop_store.doc_ids(snap)]
+    if day is None:
+        return [target_of(info) for info in infos if info.is_active]
+    out = []
+    for info in infos:
+        version = in_force(info, day)
+        if version is not None:
+            out.append(target_of(info, version.version))
+        elif sop_id is not None:
+            raise NotFoundError(f"{sop_id} had no version in force on {day}")
+    return out
 
 
 Tally = dict[str, list[int]]  # unit -> [required, acknowledged]
@@ -193,24 +211,37 @@ def _sop_coverage(snap: Snapshot, target: Target, people: _People, tally: Tally)
     )
 
 
-def coverage(store: Store, sop_id: str | None = None, *, unit: str | None = None) -> CoverageReport:
+def coverage(
+    store: Store, sop_id: str | None = None, *, unit: str | None = None, on: str | None = None
+) -> CoverageReport:
     """Coverage of the current version of every active SOP (or of ``sop_id``).
 
     ``unit`` restricts the people counted to one unit. Inactive staff and
-    withdrawn SOPs are left out.
+    withdrawn SOPs are left out. With ``on`` (``YYYY-MM-DD``) the store is read
+    as it stood at the end of that day (:func:`soplib.audit.as_of`): the version
+    in force on that date, the staff registered then, the records made by then.
     """
-    snap = store.snapshot()
+    point = as_of(store, on) if on is not None else None
+    snap = point.snapshot(store) if point else store.snapshot()
+    return coverage_at(snap, sop_id, unit=unit, point=point)
+
+
+def coverage_at(
+    snap: Snapshot, sop_id: str | None = None, *, unit: str | None = None, point: AsOf | None = None
+) -> CoverageReport:
+    """:func:`coverage` over one snapshot; with ``point``, of the versions in force on its date."""
     people = [p for p in read_registry(snap).values() if p.active and unit in (None, p.unit)]
     if unit is not None and not people:
         raise NotFoundError(f"no active staff in unit {unit!r}; `sop staff list` shows the units")
     prepared = _People.of(people)
     tally: Tally = defaultdict(lambda: [0, 0])
-    sops = tuple(_sop_coverage(snap, t, prepared, tally) for t in _targets(snap, sop_id))
+    targets = _targets(snap, sop_id, point.date if point else None)
+    sops = tuple(_sop_coverage(snap, t, prepared, tally) for t in targets)
     staff_per_unit: dict[str, int] = defaultdict(int)
     for p in people:
         staff_per_unit[p.unit] += 1
     units = tuple(UnitCoverage(u, n, *tally[u]) for u, n in sorted(staff_per_unit.items()))
-    return CoverageReport(sops, units, unit)
+    return CoverageReport(sops, units, unit, point)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from soplib.document import read_file
 from soplib.errors import InvalidInputError
 
 Row = dict[str, str]
@@ -21,11 +22,7 @@ def read_source(source: Path | str | bytes) -> tuple[bytes, str]:
     """The bytes of ``source`` (a path or the content itself) and a name for messages."""
     if isinstance(source, bytes):
         return source, "<csv>"
-    path = Path(source)
-    try:
-        return path.read_bytes(), str(path)
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror}") from exc
+    return read_file(source), str(source)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -83,7 +80,8 @@ def read_rows(data: bytes, *, name: str, columns: Sequence[str]) -> list[tuple[i
                 )
             row = {col: cell.strip() for col, cell in zip(header, cells, strict=True)}
             for col, value in row.items():
-                if any(ord(ch) < 32 for ch in value):
+                # C0 and C1 controls (U+009B is a terminal's escape sequence introducer).
+                if any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in value):
                     raise InvalidInputError(f"{name}: row {number}, column {col}: control character in value")
             rows.append((number, row))
     except csv.Error as exc:

@@ -35,9 +35,23 @@ ItemKind = Literal["list_item", "table_row", "paragraph", "block"]
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MD = MarkdownIt("commonmark").enable("table")
-_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[1-9][0-9]{0,5}")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+_KEY = re.compile(rf"{_SLUG.pattern}/[1-9][0-9]{{0,5}}")
 _LIST_MARKER = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 PREAMBLE = "preamble"
+# Line ends as CommonMark (and markdown-it) count them. str.splitlines() also
+# breaks at U+2028, U+0085, form feed ...; markdown-it does not, and its line
+# numbers are what items are cut by, so the two must agree.
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` cut into lines (ends kept) at ``\\n``, ``\\r\\n`` and ``\\r`` only, as Markdown counts them.
+
+    >>> split_lines("a\\fb\\r\\nc")
+    ['a\\x0cb\\r\\n', 'c']
+    """
+    return [line for line in _LINE_END.split(text) if line]
 
 
 def _tuple_of_str(value: Any) -> Any:
@@ -164,14 +178,29 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-") or "section"
 
 
+def _matching(pattern: re.Pattern[str], value: str, message: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidInputError(message)
+    return value
+
+
 def validate_key(key: str) -> str:
     """Return ``key`` if it has the form of an item key (``prosedur/3``), else raise."""
-    if not isinstance(key, str) or not _KEY.fullmatch(key):
-        raise InvalidInputError(
-            f"invalid item key {key!r}: expected SECTION/N such as 'prosedur/3' "
-            "(`sop show ID --json` lists the keys)"
-        )
-    return key
+    return _matching(
+        _KEY,
+        key,
+        f"invalid item key {key!r}: expected SECTION/N such as 'prosedur/3' "
+        "(`sop show ID --json` lists the keys)",
+    )
+
+
+def validate_section(slug: str) -> str:
+    """Return ``slug`` if it has the form of a section slug (``prosedur``), else raise."""
+    return _matching(
+        _SLUG,
+        slug,
+        f"invalid section {slug!r}: expected a slug such as 'prosedur' (the part of an item key before '/')",
+    )
 
 
 class SopDocument(BaseModel):
@@ -195,7 +224,7 @@ class SopDocument(BaseModel):
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines(keepends=True)
+        return split_lines(self.text)
 
     @property
     def body_fingerprint(self) -> str:
@@ -270,7 +299,7 @@ def _split_front(lines: list[str], source: str) -> tuple[str, int]:
 
 def _field_line(front_text: str, name: str) -> int:
     """The file line of front-matter key ``name`` (top level first, then nested); else 1."""
-    lines = front_text.splitlines()
+    lines = [line.rstrip("\r\n") for line in split_lines(front_text)]
     for nested in (False, True):
         for n, line in enumerate(lines, start=2):
             if (line.lstrip(" -") if nested else line).startswith(f"{name}:"):
@@ -286,8 +315,11 @@ def _front(front_text: str, source: str) -> FrontMatter:
         raise SopFormatError(
             f"front matter is not valid YAML: {exc.problem}", source=source, line=line
         ) from exc
-    except yaml.YAMLError as exc:
-        raise SopFormatError(f"front matter is not valid YAML: {exc}", source=source, line=1) from exc
+    except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow (a control character)
+        position = getattr(exc, "position", None)
+        line = front_text[:position].count("\n") + 2 if isinstance(position, int) else 1
+        first = (str(exc).splitlines() or ["?"])[0]  # the rest names the "<unicode string>"
+        raise SopFormatError(f"front matter is not valid YAML: {first}", source=source, line=line) from exc
     if not isinstance(data, dict):
         raise SopFormatError("front matter must be a mapping of 'key: value' lines", source=source, line=2)
     try:
@@ -302,16 +334,16 @@ def _front_error(exc: ValidationError, front_text: str, source: str) -> SopForma
     loc = [str(p) for p in err["loc"]]
     name = loc[-1] if err["type"] == "extra_forbidden" and loc else (loc[0] if loc else "?")
     line = _field_line(front_text, name)
-    where = ".".join(loc)
+    where = repr(".".join(loc))  # repr: a key may hold a line break or a control character
     if err["type"] == "extra_forbidden":
         known = FIELDS if len(loc) == 1 else tuple(Audience.model_fields)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
-        return SopFormatError(f"unknown front-matter key '{where}'{hint}", source=source, line=line)
+        return SopFormatError(f"unknown front-matter key {where}{hint}", source=source, line=line)
     if err["type"] == "missing":
         return SopFormatError(f"missing required front-matter key '{name}'", source=source, line=1)
     message = str(err["msg"]).removeprefix("Value error, ")
-    return SopFormatError(f"front-matter key '{where}': {message}", source=source, line=line)
+    return SopFormatError(f"front-matter key {where}: {message}", source=source, line=line)
 
 
 def _list_item_text(lines: Sequence[str]) -> tuple[str, str]:
@@ -406,7 +438,7 @@ def _table_body_only(tokens: list[Token]) -> list[Token]:
 def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
     """Parse an SOP; raise :class:`SopFormatError` naming ``source`` and the line."""
     text = _decode(data, source) if isinstance(data, bytes) else data
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     front_text, body_start = _split_front(lines, source)
     front = _front(front_text, source)
     body = "".join(lines[body_start:])
@@ -450,9 +482,19 @@ def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
 
 def load(path: Path | str) -> SopDocument:
     """Read and parse an SOP file."""
+    return parse(read_file(path), source=str(path))
+
+
+def read_file(path: Path | str) -> bytes:
+    """The bytes of a file a person named; refuses a folder, a device or a pipe.
+
+    ``/dev/zero`` or a FIFO would otherwise be read forever.
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        if not path.is_file():
+            what = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "missing"
+            raise InvalidInputError(f"cannot read {path}: {what}; give the path of a file")
+        return path.read_bytes()
     except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror}") from exc
-    return parse(data, source=str(path))
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sop_store
+from sop_store import Snapshot
 from soplib.audit import effective_date
 from soplib.errors import InvalidInputError
 from soplib.store import Store
@@ -61,34 +62,55 @@ class DueReview:
         }
 
 
+def next_review(
+    info: sop_store.DocInfo, last_reviewed: Mapping[str, str], version: sop_store.VersionInfo | None = None
+) -> tuple[str, int, date] | None:
+    """(counted from, interval in months, due date) of an SOP's next periodic review; None if it has none.
+
+    Counted from ``version``'s (default: the latest) effective date, or from a
+    later ``last_reviewed`` date of the SOP.
+    """
+    record = version or info.latest
+    interval = (record.meta.get("front") or {}).get("review_interval_months")
+    if not interval:
+        return None
+    start = max(effective_date(record), last_reviewed.get(info.doc_id, ""))
+    return start, int(interval), add_months(date.fromisoformat(start), int(interval))
+
+
 def reviews_due(
     store: Store,
     *,
     within_days: int = 30,
     today: date | None = None,
     last_reviewed: Mapping[str, str] | None = None,
+    snapshot: Snapshot | None = None,
 ) -> list[DueReview]:
     """Active SOPs whose periodic review falls within ``within_days`` of ``today``, or is overdue.
 
     The interval is counted from the current version's effective date, or from
     a later ``last_reviewed[sop_id]`` date (``YYYY-MM-DD``) when one is given: a
-    review that kept the SOP unchanged also restarts the clock. Sorted by due
-    date, then id. ``today`` defaults to the current UTC date.
+    review that kept the SOP unchanged also restarts the clock. By default
+    those dates come from the store's approved review sessions with outcome
+    ``keep`` (:func:`soplib.review.kept_reviews`). Sorted by due date, then id.
+    ``today`` defaults to the current UTC date; ``snapshot`` reads the store as
+    it was at that commit (for reports as of a date).
     """
+    from soplib.review import kept_reviews
+
     if within_days < 0:
         raise InvalidInputError(f"invalid --within {within_days}: give a number of days, 0 or more")
     today = today or datetime.now(UTC).date()
-    reviewed = last_reviewed or {}
-    snap = store.snapshot()
+    snap = snapshot or store.snapshot()
+    reviewed = kept_reviews(snap) if last_reviewed is None else last_reviewed
     out = []
     for sop_id in sop_store.doc_ids(snap):
         info = sop_store.doc_info(snap, sop_id)
         front = info.latest.meta.get("front", {})
-        interval = front.get("review_interval_months")
-        if not info.is_active or not interval:
+        scheduled = next_review(info, reviewed)
+        if not info.is_active or scheduled is None:
             continue
-        start = max(effective_date(info.latest), reviewed.get(sop_id, ""))
-        due = add_months(date.fromisoformat(start), int(interval))
+        start, interval, due = scheduled
         left = (due - today).days
         if left <= within_days:
             out.append(

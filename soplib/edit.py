@@ -91,7 +91,7 @@ def _check(doc: SopDocument, edits: Sequence[Edit]) -> None:
         if isinstance(edit, InsertAtStart):
             if edit.section not in {s.slug for s in doc.sections} | {"preamble"}:
                 slugs = ", ".join(s.slug for s in doc.sections)
-                raise NotFoundError(f"{doc.id} has no section '{edit.section}' (sections: {slugs})")
+                raise NotFoundError(f"{doc.id} has no section {edit.section!r} (sections: {slugs})")
             continue
         doc.item(validate_key(edit.key))
         if isinstance(edit, (Remove, Replace)):

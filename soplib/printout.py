@@ -7,26 +7,21 @@ kualifikasi pelaksana, peralatan, peringatan, pencatatan), the procedure part
 ``No | Uraian Kegiatan``) and an approval block. It is one self-contained HTML
 file with print CSS for A4, to be printed to PDF from a browser.
 
-Every string that comes from a document or the store is escaped; text that
-would read as an event handler (``onload=``) or a ``javascript:`` URL is
-additionally broken up, so even a careless copy-paste of the page's source
-cannot turn it into markup.
+Every string that comes from a document or the store goes through
+:func:`soplib.render.esc` (escaped, handlers and script URLs broken up).
 
     >>> html = print_html(store, "KPU-NTB-SOP-01")
 """
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from soplib.document import Item, SopDocument, split_cells
+from soplib.render import esc
+from soplib.staff import StaffMember, read_registry
 from soplib.store import SopVersion, Store
-
-_HANDLER = re.compile(r"(?i)\b(on[a-z]+)(\s*)=")
-# "data" is also an ordinary word ("data: lengkap"): only a URL-like "data:x" is broken up.
-_SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:(?=\S)")
 
 CSS = """\
 @page { size: A4; margin: 15mm 12mm; }
@@ -47,17 +42,12 @@ h1 { font-size: 14pt; text-align: center; margin: 0 0 4mm; }
 h2 { font-size: 12pt; margin: 4mm 0 2mm; }
 .approval { width: 75mm; margin: 8mm 0 0 auto; text-align: center; page-break-inside: avoid; }
 .approval .space { height: 22mm; }
+.withdrawn { border: 2px solid #000; text-align: center; font-weight: bold; padding: 2mm;
+  margin: 0 0 4mm; letter-spacing: 0.1em; }
 .fingerprint { font-size: 8pt; color: #444; margin-top: 8mm; border-top: 1px solid #999;
   padding-top: 2mm; word-break: break-all; }
 @media screen { body { padding: 10mm; } }
 """
-
-
-def esc(value: object) -> str:
-    """Document text as inert HTML: escaped, handlers and script URLs broken up."""
-    text = html.escape("" if value is None else str(value), quote=True)
-    text = _HANDLER.sub(r"\1\2&#61;", text)
-    return _SCHEME.sub(lambda m: m.group(0)[:-1] + "&#58;", text)
 
 
 def _multiline(value: str) -> str:
@@ -85,9 +75,14 @@ def _runs(items: Sequence[Item]) -> Iterator[list[Item]]:
         yield run
 
 
+def _source_lines(doc: SopDocument) -> list[str]:
+    # Numbered as the parser numbers them (not str.splitlines, which also breaks at U+2028).
+    return [line.rstrip("\r\n") for line in doc.lines]
+
+
 def _table_header(doc: SopDocument, first_row: Item) -> list[str]:
     # A GFM table: header line, delimiter line, then the first body row.
-    lines = doc.text.splitlines()
+    lines = _source_lines(doc)
     index = first_row.start_line - 3
     return split_cells(lines[index]) if index >= doc.body_start else []
 
@@ -95,7 +90,8 @@ def _table_header(doc: SopDocument, first_row: Item) -> list[str]:
 def _procedure_table(doc: SopDocument, run: list[Item]) -> str:
     if run[0].kind == "table_row":
         header = _table_header(doc, run[0])
-        rows = [split_cells(doc.text.splitlines()[i.start_line - 1]) for i in run]
+        lines = _source_lines(doc)
+        rows = [split_cells(lines[i.start_line - 1]) for i in run]
         head = "".join(f"<th>{esc(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
         return f'<table class="procedure"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -124,22 +120,31 @@ def _body(doc: SopDocument) -> str:
     return "\n".join(parts)
 
 
-def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -> str:
+def render_html(
+    sop: SopVersion,
+    *,
+    created: str,
+    approver: str | None = None,
+    signer: StaffMember | None = None,
+    withdrawn: Mapping[str, Any] | None = None,
+) -> str:
     """The SOP AP page of one version.
 
     ``created`` is the *tanggal pembuatan* (the date version 1 was recorded);
     ``approver`` the label for *disahkan oleh* (default: the recorded approver,
-    else the person who recorded the version).
+    else the person who recorded the version). ``signer``, the approver as a
+    registered staff member, adds their position and NIP to the approval block.
+    ``withdrawn`` (the SOP's withdrawal record) marks the page *DICABUT*.
     """
     front = sop.document.front
-    signed_by = approver or sop.approved_by or sop.by
+    signed_by = approver or (signer.name if signer else None) or sop.approved_by or sop.by
     revised = sop.created[:10] if sop.version > 1 else "-"
     identity = [
         ("Nomor SOP", front.number or "-"),
         ("Tanggal Pembuatan", created[:10]),
         ("Tanggal Revisi", f"{revised} (revisi ke-{sop.version - 1})" if sop.version > 1 else "-"),
         ("Tanggal Efektif", sop.effective_date or "-"),
-        ("Disahkan oleh", signed_by),
+        ("Disahkan oleh", f"{signer.position}, {signer.name}, NIP {signer.id}" if signer else signed_by),
         ("Nama SOP", front.title),
     ]
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in identity)
@@ -165,7 +170,7 @@ def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -
 {CSS}</style>
 </head>
 <body>
-<h1>STANDAR OPERASIONAL PROSEDUR</h1>
+{_withdrawn_banner(withdrawn)}<h1>STANDAR OPERASIONAL PROSEDUR</h1>
 <table class="identity">
 <tr><td class="unit" rowspan="{len(identity) + 1}">{unit}</td></tr>
 {rows}
@@ -176,9 +181,9 @@ def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -
 {_body(sop.document)}
 <div class="approval">
 <p>Tanggal efektif: {esc(sop.effective_date or "-")}</p>
-<p>Disahkan oleh</p>
+<p>Disahkan oleh{f"<br>{esc(signer.position)}" if signer else ""}</p>
 <div class="space"></div>
-<p><strong>{esc(signed_by)}</strong></p>
+<p><strong>{esc(signed_by)}</strong>{f"<br>NIP {esc(signer.id)}" if signer else ""}</p>
 </div>
 <p class="fingerprint">{fingerprint}</p>
 </body>
@@ -186,8 +191,29 @@ def render_html(sop: SopVersion, *, created: str, approver: str | None = None) -
 """
 
 
+def _withdrawn_banner(withdrawn: Mapping[str, Any] | None) -> str:
+    if not withdrawn:
+        return ""
+    day = esc(str(withdrawn.get("date", ""))[:10])
+    reason = withdrawn.get("reason")
+    why = f": {esc(reason)}" if reason else ""
+    return f'<p class="withdrawn">SOP INI TELAH DICABUT (withdrawn) pada {day}{why}</p>\n'
+
+
 def print_html(store: Store, sop_id: str, *, version: int | None = None, approver: str | None = None) -> str:
-    """The SOP AP page of ``sop_id`` (default: its latest version) read from ``store``."""
-    sop = store.get(sop_id, version=version)
-    first = store.info(sop_id).version(1)
-    return render_html(sop, created=first.created, approver=approver)
+    """The SOP AP page of ``sop_id`` (default: its latest version) read from ``store``.
+
+    When the recorded approver is a registered staff member, the approval block
+    shows their name, position and NIP; a withdrawn SOP is marked *dicabut*.
+    """
+    snap = store.snapshot()
+    sop = store.get(sop_id, version=version, snapshot=snap)
+    info = store.info(sop_id, snapshot=snap)
+    signer = read_registry(snap).get(sop.approved_by) if sop.approved_by else None
+    return render_html(
+        sop,
+        created=info.version(1).created,
+        approver=approver,
+        signer=signer,
+        withdrawn=info.withdrawn if not info.is_active else None,
+    )

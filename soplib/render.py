@@ -4,8 +4,9 @@ The text rendering is a list of lines, each a list of ``(style, text)`` spans,
 so the CLI can colour it on a terminal and print it plain when piped, and the
 library never prints. Plain markers: ``[-deleted-]`` and ``{+inserted+}``.
 
-The HTML page escapes every string that comes from a document with
-:func:`html.escape`; it has inline CSS only, no scripts and no external URLs.
+The HTML page passes every string that comes from a document through
+:func:`esc` (:func:`html.escape`, then text that would read as an event handler
+or a script URL broken up); it has inline CSS only, no scripts and no external URLs.
 
     >>> print(render_text([diff]))
     >>> Path("diff.html").write_text(render_html([diff], title="Review R-..."))
@@ -15,12 +16,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from soplib.diff import FieldChange, ItemChange, StructuralDiff
 
-__all__ = ["Span", "render_html", "render_json", "render_text", "text_lines"]
+__all__ = ["Span", "esc", "render_html", "render_json", "render_text", "text_lines"]
 
 Span = tuple[str, str]
 """``(style, text)``; styles: ``""``, ``header``, ``dim``, ``kept``, ``removed``, ``added``,
@@ -105,22 +107,45 @@ def render_json(diffs: Sequence[StructuralDiff]) -> list[dict[str, Any]]:
     return [d.to_json() for d in diffs]
 
 
-_CSS = """
+# The page style shared by the HTML redline and the audit report (soplib.report_render).
+PAGE_CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;
 color:#1f2328;line-height:1.45;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 td,th{border:1px solid #d0d7de;padding:.3rem .5rem;vertical-align:top;text-align:left}
-th{background:#f6f8fa}.key{white-space:nowrap;font-family:monospace;font-size:.85rem}
+th{background:#f6f8fa}
+""".strip()
+
+_CSS = (
+    PAGE_CSS
+    + """.key{white-space:nowrap;font-family:monospace;font-size:.85rem}
 ins{background:#dafbe1;text-decoration:none}del{background:#ffebe9;text-decoration:line-through}
 tr.removed td{background:#fff5f5}tr.added td{background:#f3fff5}tr.moved td{background:#f5f8ff}
 tr.kept td{color:#57606a}.counts{color:#57606a}.status{font-weight:600;white-space:nowrap}
 .text{white-space:pre-wrap}
 """.strip()
+)
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+_HANDLER = re.compile(r"(?i)\b(on[a-z]+)(\s*)=")
+# "data" is also an ordinary word ("data: lengkap"): only a URL-like "data:x" is broken up.
+_SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:(?=\S)")
+
+
+def esc(value: object) -> str:
+    """Document text as inert HTML: escaped, and handlers and script URLs broken up.
+
+    Escaping alone already keeps text from becoming markup; breaking up
+    ``onerror=`` and ``javascript:`` as well keeps even a careless copy-paste of
+    the page's source (or a naive scan of it) from finding them.
+
+    >>> esc('<img src=x onerror=alert(1)>')
+    '&lt;img src&#61;x onerror&#61;alert(1)&gt;'
+    """
+    text = html.escape("" if value is None else str(value), quote=True)
+    text = _HANDLER.sub(r"\1\2&#61;", text)
+    return _SCHEME.sub(lambda m: m.group(0)[:-1] + "&#58;", text)
 
 
 def _html_item(change: ItemChange) -> str:
@@ -128,17 +153,17 @@ def _html_item(change: ItemChange) -> str:
         parts = []
         for seg in change.redline:
             tag = {"equal": "", "delete": "del", "insert": "ins"}[seg.op]
-            parts.append(f"<{tag}>{_e(seg.text)}</{tag}>" if tag else _e(seg.text))
+            parts.append(f"<{tag}>{esc(seg.text)}</{tag}>" if tag else esc(seg.text))
         body = "".join(parts)
     elif change.status == "removed":
-        body = f"<del>{_e(change.old_text)}</del>"
+        body = f"<del>{esc(change.old_text)}</del>"
     elif change.status == "added":
-        body = f"<ins>{_e(change.new_text)}</ins>"
+        body = f"<ins>{esc(change.new_text)}</ins>"
     else:
-        body = _e(change.new_text)
-    keys = " &rarr; ".join(_e(k) for k in (change.old_key, change.new_key) if k)
+        body = esc(change.new_text)
+    keys = " &rarr; ".join(esc(k) for k in (change.old_key, change.new_key) if k)
     if change.status in ("kept", "changed", "moved") and change.old_key == change.new_key:
-        keys = _e(change.new_key)
+        keys = esc(change.new_key)
     return (
         f'<tr class="{change.status}"><td class="status">{change.status}</td>'
         f'<td class="key">{keys}</td><td class="text">{body}</td></tr>'
@@ -148,17 +173,21 @@ def _html_item(change: ItemChange) -> str:
 def _html_field(change: FieldChange) -> str:
     if change.added or change.removed:
         body = "<br>".join(
-            [*(f"<del>{_e(v)}</del>" for v in change.removed), *(f"<ins>{_e(v)}</ins>" for v in change.added)]
+            [
+                *(f"<del>{esc(v)}</del>" for v in change.removed),
+                *(f"<ins>{esc(v)}</ins>" for v in change.added),
+            ]
         )
     else:
-        body = f"<del>{_e(_field_value(change.old))}</del> <ins>{_e(_field_value(change.new))}</ins>"
-    return f'<tr><td class="key">{_e(change.field)}</td><td class="text">{body}</td></tr>'
+        body = f"<del>{esc(_field_value(change.old))}</del> <ins>{esc(_field_value(change.new))}</ins>"
+    return f'<tr><td class="key">{esc(change.field)}</td><td class="text">{body}</td></tr>'
 
 
 def _html_diff(diff: StructuralDiff) -> str:
     out = [
-        f"<section><h2>{_e(diff.sop_id)}: {_e(diff.title)}</h2>",
-        f'<p class="counts">{_e(diff.old_label)} &rarr; {_e(diff.new_label)}: {_e(_counts_line(diff))}</p>',
+        f"<section><h2>{esc(diff.sop_id)}: {esc(diff.title)}</h2>",
+        f'<p class="counts">{esc(diff.old_label)} &rarr; {esc(diff.new_label)}: '
+        f"{esc(_counts_line(diff))}</p>",
     ]
     if diff.fields:
         out.append("<h3>Front matter</h3><table><tr><th>field</th><th>change</th></tr>")
@@ -176,8 +205,8 @@ def render_html(diffs: Sequence[StructuralDiff], *, title: str) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="id">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-        f"<h1>{_e(title)}</h1>\n"
+        f"<title>{esc(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        f"<h1>{esc(title)}</h1>\n"
         '<p class="counts">Legend: <del>removed text</del> <ins>added text</ins></p>\n'
         f"{sections}\n</body>\n</html>\n"
     )

@@ -39,7 +39,7 @@ from sop_store import Transaction, validate_doc_id, validate_name
 from sop_store.documents import record_path
 from soplib.dates import parse_date
 from soplib.diff import StructuralDiff, structural
-from soplib.document import SopDocument, parse, validate_key
+from soplib.document import SopDocument, parse, validate_key, validate_section
 from soplib.edit import Edit, InsertAfter, InsertAtStart, Remove, Replace, apply_edits
 from soplib.errors import InvalidInputError, NotFoundError, RefusedError
 from soplib.review_log import (
@@ -424,6 +424,8 @@ class Review:
             raise InvalidInputError("say where to add: --after ITEM_KEY or --section SLUG (one of them)")
         if after is not None:
             validate_key(after)
+        if section is not None:
+            validate_section(section)
 
         def check(tx: Transaction, state: SessionState) -> None:
             doc = self._doc_in(tx, state, sop_id)
@@ -643,6 +645,44 @@ class Review:
             created=tuple(state.proposals),
             kept=tuple(s for s in header.pinned if state.outcomes[s].action == "keep"),
         )
+
+
+def read_session(snap: sop_store.Snapshot, session_id: str) -> SessionState | None:
+    """One session in ``snap`` with its log replayed; None if there is no such session."""
+    base = f"{REVIEW_DIR}/{session_id}"
+    if not (is_session_id(session_id) and snap.exists(f"{base}/session.json")):
+        return None
+    header = SessionHeader.model_validate(snap.read_json(f"{base}/session.json"))
+    entries = [
+        LogEntry.model_validate(snap.read_json(f"{base}/log/{n}"))
+        for n in snap.list(f"{base}/log")
+        if n.endswith(".json")
+    ]
+    return SessionState(header, sorted(entries, key=lambda e: e.seq))
+
+
+def read_sessions(snap: sop_store.Snapshot) -> list[SessionState]:
+    """Every session in ``snap`` with its log replayed, oldest first (for reports and audits)."""
+    states = [s for name in snap.list(REVIEW_DIR) if (s := read_session(snap, name)) is not None]
+    return sorted(states, key=lambda s: (s.header.started_at, s.header.id))
+
+
+def kept_reviews(snap: sop_store.Snapshot) -> dict[str, str]:
+    """SOP id -> the date of its latest approved review whose outcome was ``keep``.
+
+    The date is the session's effective date (else the day it was approved): a
+    review that found an SOP still fit restarts its periodic-review clock.
+    """
+    out: dict[str, str] = {}
+    for state in read_sessions(snap):
+        header = state.header
+        if header.status != "approved":
+            continue
+        day = header.effective_date or (header.closed_at or header.started_at)[:10]
+        for sop_id, entry in state.outcomes.items():
+            if entry.action == "keep" and day > out.get(sop_id, ""):
+                out[sop_id] = day
+    return out
 
 
 def _role(role: str) -> str:

@@ -66,7 +66,9 @@ def read_registry(snap: Snapshot) -> dict[str, StaffMember]:
     if not snap.exists(REGISTRY):
         return {}
     out: dict[str, StaffMember] = {}
-    for line in snap.read(REGISTRY).decode().splitlines():
+    # split("\n"), not splitlines(): a name may hold U+2028 or U+0085, which
+    # json.dumps(ensure_ascii=False) writes as they are and splitlines() would cut.
+    for line in snap.read(REGISTRY).decode().split("\n"):
         if line:
             raw = json.loads(line)
             out[raw["id"]] = StaffMember(

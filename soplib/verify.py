@@ -169,6 +169,7 @@ class VerifyReport:
     signed_commits: int
     checks: tuple[str, ...]
     findings: tuple[Finding, ...]
+    acknowledgements: int = 0
 
     @property
     def ok(self) -> bool:
@@ -183,6 +184,7 @@ class VerifyReport:
             "versions": self.versions,
             "anchors": self.anchors,
             "signed_commits": self.signed_commits,
+            "acknowledgements": self.acknowledgements,
             "checks": list(self.checks),
             "findings": [f.to_json() for f in self.findings],
         }
@@ -552,9 +554,29 @@ _SIGNATURE_VERDICTS = {
     "R": ("bad-signature", "is signed by a revoked key"),
 }
 
+
+def check_acks(ctx: AuditContext) -> Iterator[Finding]:
+    """The acknowledgement hash chain is unbroken (:func:`soplib.ack.verify_chain`)."""
+    from soplib.ack import verify_chain
+
+    chain = verify_chain(ctx.snapshot)
+    ctx.facts["acknowledgements"] = chain.records
+    for f in chain.findings:
+        subject = f"ack {f.seq}" if f.seq is not None else (f.path or "acks")
+        yield Finding(f"ack-{f.kind}", subject, f.message)
+
+
 # The checks :func:`verify` runs, in order. Modules add theirs here (e.g. the
 # acknowledgement chain); each gets the same AuditContext.
-CHECKS: list[Check] = [check_fsck, check_commits, check_tags, check_content, check_anchors, check_signatures]
+CHECKS: list[Check] = [
+    check_fsck,
+    check_commits,
+    check_tags,
+    check_content,
+    check_acks,
+    check_anchors,
+    check_signatures,
+]
 
 
 def verify(
@@ -602,6 +624,7 @@ def verify(
         signed_commits=int(ctx.facts.get("signed_commits", 0)),
         checks=tuple(c.__name__ for c in run),
         findings=tuple(findings),
+        acknowledgements=int(ctx.facts.get("acknowledgements", 0)),
     )
 
 

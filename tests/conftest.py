@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import types
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
-from soplib import Store, load
+import sop_store.store
+from soplib import CRITERIA, Store, load
 from soplib.cli import main
 from soplib.cli.demo import demo_files
 
@@ -100,3 +109,163 @@ def staffed_store(demo_store: Store) -> Store:
 def load_demo(store: Store) -> None:
     """Add the four demo SOPs to ``store``."""
     store.add([load(p) for p in demo_files()], by=ACTOR)
+
+
+# -- HTML outputs (test_html_inert.py, test_hostile_input.py) ------------------------------
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "section", "div",
+    "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "ins", "del", "br", "strong",
+    "dl", "dt", "dd", "svg", "rect", "text",  # the audit report's coverage chart
+}  # fmt: skip
+ALLOWED_ATTRS = {
+    "class", "lang", "charset", "rowspan",
+    "role", "width", "height", "viewbox", "x", "y", "fill", "text-anchor",
+}  # fmt: skip
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def assert_inert(page: str) -> None:
+    """No script, no event handler, no script URL, no external resource: only our own markup."""
+    low = page.lower()
+    assert "<script" not in low and "<iframe" not in low and "<img" not in low and "<a " not in low
+    assert "javascript:" not in low and "vbscript:" not in low
+    assert not re.search(r"(?i)\bon[a-z]+\s*=", page), re.search(r"(?i).{40}\bon[a-z]+\s*=.{20}", page)
+    parser = _Tags()
+    parser.feed(page)
+    parser.close()
+    for tag, attrs in parser.tags:
+        assert tag in ALLOWED_TAGS, tag
+        for name, value in attrs:
+            assert name in ALLOWED_ATTRS, (tag, name, value)
+            assert value is None or re.fullmatch(r"[A-Za-z0-9 #.%-]*", value), (tag, name, value)
+
+
+# -- a controllable clock ----------------------------------------------------------------
+
+
+class Clock:
+    """The store's clock, set by the test (the store takes commit times from it)."""
+
+    def __init__(self) -> None:
+        self.now = 0
+
+    def at(self, day: str, hour: int = 9) -> None:
+        self.now = int(datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00").timestamp())
+
+    def time(self) -> float:
+        return float(self.now)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    c = Clock()
+    monkeypatch.setattr(sop_store.store, "time", types.SimpleNamespace(time=c.time))
+    return c
+
+
+# -- a history for audit reports: several versions, sessions and acknowledgements -------
+
+SESSION_TOKEN = "0A1B"
+
+
+@pytest.fixture
+def audited(store_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The demo SOPs through a year, on a fixed clock and session id (so reports are byte-stable).
+
+    2026-01-05 four SOPs added (v1); 01-06 staff registered (STAFF_CSV);
+    02-03 briefing B-20260203-1 on SOP-01 and -02 attended by Ani and Budi;
+    03-10 session R-20260310-0A1B starts: SOP-01 revised (a step replaced, worksheet
+    filled), SOP-02 kept, SOP-03 withdrawn; 03-20 approved, effective 2026-04-01;
+    04-05 Citra acknowledges SOP-01 v2; 05-01 Dedi acknowledges SOP-04.
+    """
+    from soplib import Review, acknowledge, create_briefing, import_staff, record_attendance
+
+    monkeypatch.setattr("soplib.review.secrets.token_hex", lambda n: SESSION_TOKEN)
+    clock.at("2026-01-05")
+    s = Store.init(store_path)
+    s.add([load(p) for p in demo_files()], by=ACTOR, message="SOP awal")
+    clock.at("2026-01-06")
+    import_staff(s, STAFF_CSV.encode(), by=ACTOR)
+    clock.at("2026-02-03")
+    sops = ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02"]
+    b = create_briefing(s, title="Sosialisasi SOP", date="2026-02-03", sops=sops, by=ACTOR)
+    record_attendance(s, b.id, f"id\n{ANI}\n{BUDI}\n".encode(), by=ACTOR)
+    clock.at("2026-03-10")
+    team = {ACTOR: "chair", "baiq.nurul": "member"}
+    session = Review.start(
+        s, ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"], team=team, ref="BA 12/2026", by=ACTOR,
+        title="Evaluasi SOP 2026",
+    )  # fmt: skip
+    session.evaluate(
+        "KPU-NTB-SOP-01",
+        answers={c: c != "easy_to_carry_out" for c in CRITERIA},
+        notes={"general": "langkah 2 perlu batas waktu"},
+        by=ACTOR,
+    )
+    session.keep_rest("KPU-NTB-SOP-01", by=ACTOR)
+    old = s.get("KPU-NTB-SOP-01").document.item("prosedur/2").text
+    session.replace(
+        "KPU-NTB-SOP-01", "prosedur/2", text=old.rstrip(".") + " paling lama 1 hari kerja.", by=ACTOR,
+        reason="batas waktu",
+    )  # fmt: skip
+    session.outcome("KPU-NTB-SOP-01", "revise", by=ACTOR)
+    session.outcome("KPU-NTB-SOP-02", "keep", by=ACTOR, reason="masih layak")
+    session.outcome("KPU-NTB-SOP-03", "withdraw", by=ACTOR, reason="diganti SOP nasional")
+    clock.at("2026-03-20")
+    session.approve(by="lalu.ahmad", effective_date="2026-04-01")
+    clock.at("2026-04-05")
+    acknowledge(s, CITRA, "KPU-NTB-SOP-01", by=ACTOR)
+    clock.at("2026-05-01")
+    acknowledge(s, DEDI, "KPU-NTB-SOP-04", by=ACTOR)
+    yield s
+    s.close()
+
+
+# -- a real browser ---------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# -- property tests -------------------------------------------------------------------------
+
+# SOP_FUZZ_SCALE=N runs N times as many examples, freshly random (a deeper local hunt);
+# unset, every run generates the same examples (derandomized), so CI is stable and bounded.
+FUZZ_SCALE = int(os.environ.get("SOP_FUZZ_SCALE") or 0)
+
+
+def fuzz_settings(max_examples: int, **extra: object) -> settings:
+    """Hypothesis settings for the fuzz and stateful tests: bounded, no deadline, no database."""
+    return settings(
+        max_examples=max_examples * (FUZZ_SCALE or 1),
+        deadline=None,
+        derandomize=not FUZZ_SCALE,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        **extra,  # type: ignore[arg-type]
+    )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import types
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, CliRun, write_sop
+from conftest import ACTOR, CliRun, Clock, write_sop
 
 import sop_store
 import sop_store.store
@@ -16,26 +15,6 @@ from soplib import Store
 from soplib.audit import HISTORY_EXTRAS, as_of, audit_history, in_force
 
 SOP = "KPU-01"
-
-
-class Clock:
-    """The store's clock, set by the test (the store takes commit times from it)."""
-
-    def __init__(self) -> None:
-        self.now = 0
-
-    def at(self, day: str, hour: int = 9) -> None:
-        self.now = int(datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00").timestamp())
-
-    def time(self) -> float:
-        return float(self.now)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(sop_store.store, "time", types.SimpleNamespace(time=c.time))
-    return c
 
 
 @pytest.fixture
@@ -160,3 +139,20 @@ def test_cli_history_errors(versions: Store, cli: CliRun, args: list[str], messa
 
 def test_today_default_is_utc(versions: Store) -> None:
     assert audit_history(versions, SOP).on == datetime.now(UTC).date().isoformat()
+
+
+def test_acknowledgement_counts_per_version_as_of(versions: Store, clock: Clock, cli: CliRun) -> None:
+    from soplib import acknowledge, import_staff
+
+    clock.at("2026-07-01")
+    staff = "id,name,unit,position\nS1,Ani,Sekretariat,Kepala\nS2,Budi,Sekretariat,Staf\n"
+    import_staff(versions, staff.encode(), by=ACTOR)
+    acknowledge(versions, "S1", SOP, by=ACTOR)
+    clock.at("2026-07-10")
+    acknowledge(versions, "S2", SOP, by=ACTOR)
+    counts = [v.extra["acknowledgements"] for v in audit_history(versions, SOP).versions]
+    assert counts == [0, 0, 2]
+    then = audit_history(versions, SOP, on="2026-07-05")
+    assert [v.extra["acknowledgements"] for v in then.versions] == [0, 0, 1]
+    r = cli("audit", "history", SOP, "--as-of", "2026-07-05", "--json")
+    assert [v["acknowledgements"] for v in json.loads(r.output)["versions"]] == [0, 0, 1]

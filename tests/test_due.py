@@ -118,3 +118,20 @@ def test_cli_due(store: Store, tmp_path: Path, cli: CliRun) -> None:
     table = cli("due", "--within", "5").output
     assert "OLD-1" in table and "FAR-1" not in table
     assert cli("due", "--within", "-1").exit_code == 2
+
+
+def test_a_kept_review_restarts_the_clock(schedule: Store, cli: CliRun) -> None:
+    """An approved session whose outcome for A-06 is keep counts as its last review."""
+    from soplib import Review
+
+    session = Review.start(schedule, ["A-06", "C-01"], team={ACTOR: "chair"}, ref="BA 1/2026", by=ACTOR)
+    session.outcome("A-06", "keep", by=ACTOR, reason="masih layak")
+    session.outcome("C-01", "withdraw", by=ACTOR, reason="tidak dipakai")
+    session.approve(by="kepala", effective_date="2026-07-01")
+    due = {d.id: d for d in reviews_due(schedule, within_days=60, today=date(2026, 7, 20))}
+    assert "A-06" not in due and "C-01" not in due  # kept: next due 2027-01-01; withdrawn
+    later = {d.id: d for d in reviews_due(schedule, within_days=0, today=date(2027, 1, 2))}
+    assert later["A-06"].counted_from == "2026-07-01" and later["A-06"].due_date == "2027-01-01"
+    # Passing last_reviewed explicitly replaces what the sessions say.
+    explicit = reviews_due(schedule, within_days=0, today=date(2026, 8, 1), last_reviewed={})
+    assert [d.id for d in explicit] == ["A-06"]

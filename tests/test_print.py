@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, CliRun, write_sop
+from conftest import ACTOR, CHROMIUM, CliRun, chromium, write_sop
 
 from soplib import Store, load
 from soplib.cli.demo import demo_files
@@ -143,26 +141,6 @@ def test_cli_print_versions(demo_store: Store, tmp_path: Path, cli: CliRun) -> N
     assert cli("print", "KPU-NTB-SOP-04").exit_code == 2
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
 def test_print_in_a_real_browser(demo_store: Store, tmp_path: Path, cli: CliRun) -> None:
     page = tmp_path / "sop.html"
@@ -186,3 +164,26 @@ def test_hostile_page_has_no_elements_in_a_real_browser(store: Store, tmp_path: 
     assert "<table" in dom
     for tag in ("<script", "<img", "<iframe", "<svg", "<a ", "<b ", "<i "):
         assert tag not in dom, tag
+
+
+def test_registered_approver_and_withdrawn_sop(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    from soplib import Review, import_staff
+
+    nip = "197001011995031001"
+    import_staff(store, f"id,name,unit,position\n{nip},Lalu Ahmad,Sekretariat,Ketua\n".encode(), by=ACTOR)
+    store.add([write_sop(tmp_path, "KPU-01"), write_sop(tmp_path, "KPU-02")], by=ACTOR)
+    session = Review.start(store, ["KPU-01", "KPU-02"], team={ACTOR: "chair"}, ref="BA 1", by=ACTOR)
+    session.keep_rest("KPU-01", by=ACTOR)
+    session.remove("KPU-01", "prosedur/3", by=ACTOR, reason="tidak perlu")
+    session.outcome("KPU-01", "revise", by=ACTOR)
+    session.outcome("KPU-02", "withdraw", by=ACTOR, reason="digabung")
+    session.approve(by=nip)
+    page = tmp_path / "p.html"
+    assert cli("print", "KPU-01", "-o", str(page)).exit_code == 0
+    text = page.read_text()
+    assert f"Ketua, Lalu Ahmad, NIP {nip}" in text and f"NIP {nip}</p>" in text
+    assert "DICABUT" not in text
+    assert cli("print", "KPU-02", "-o", str(page)).exit_code == 0
+    text = page.read_text()
+    assert "SOP INI TELAH DICABUT (withdrawn)" in text and "digabung" in text
+    assert "NIP" not in text  # KPU-02 v1 was recorded by ACTOR, not by a registered approver

@@ -317,6 +317,9 @@ def test_demo_ends_with_an_anchor_and_a_verified_store(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "audit anchor 1 recorded head" in done.stdout
     assert "sop audit verify: verified" in done.stdout
+    report = tmp_path / "audit-report.html"
+    assert f"audit report written to {report}" in done.stdout
+    assert "<h1>SOP audit report</h1>" in report.read_text(encoding="utf-8")
     again = subprocess.run(
         [str(sop), "--store", str(tmp_path / "demo"), "audit", "verify"], capture_output=True, text=True
     )
@@ -366,3 +369,52 @@ def test_git_gc_is_not_a_finding(history: Store, store_path: Path) -> None:
     assert kinds(store_path) == set()
     git("--git-dir", str(store_path), "tag", "-d", "audit/anchor-1")
     assert kinds(store_path) == {"tag-missing"}
+
+
+ACK_STAFF = (
+    "id,name,unit,position\n"
+    "198001012005011001,Ani,Sekretariat,Kepala\n"
+    "198202022006042002,Budi,Sekretariat,Staf\n"
+)
+
+
+@pytest.fixture
+def acked(history: Store) -> Store:
+    from soplib import acknowledge, import_staff
+
+    import_staff(history, ACK_STAFF.encode(), by=ACTOR)
+    acknowledge(history, "198001012005011001", SOP, by=ACTOR)
+    acknowledge(history, "198202022006042002", SOP, by=ACTOR)
+    return history
+
+
+def _segment(work: Path) -> Path:
+    return next((work / "acks" / SOP).glob("v*/*.tsv"))
+
+
+def test_ack_record_edited_by_plain_git(acked: Store, store_path: Path, tmp_path: Path, cli: CliRun) -> None:
+    clean = verify(acked)
+    assert clean.ok and clean.acknowledgements == 2 and "check_acks" in clean.checks
+    assert "2 acknowledgements" in cli("audit", "verify").output
+
+    def edit(work: Path) -> None:
+        seg = _segment(work)
+        seg.write_text(seg.read_text().replace("\tread\t", "\tbriefing-x\t", 1))
+
+    plain_commit(store_path, tmp_path, edit, "fix an ack")
+    assert {"foreign-commit", "ack-altered"} <= kinds(store_path)
+    r = cli("audit", "verify", "--json")
+    assert r.exit_code == 1
+    found = json.loads(r.output)["findings"]
+    assert any(f["kind"] == "ack-altered" and f["subject"] == "ack 1" for f in found)
+
+
+def test_ack_record_deleted_by_plain_git(acked: Store, store_path: Path, tmp_path: Path) -> None:
+    def edit(work: Path) -> None:
+        seg = _segment(work)
+        seg.write_text(seg.read_text().splitlines(keepends=True)[1])
+        ids = seg.with_suffix(".ids")
+        ids.write_text(ids.read_text().splitlines(keepends=True)[1])
+
+    plain_commit(store_path, tmp_path, edit, "drop an ack")
+    assert {"foreign-commit", "ack-deleted"} <= kinds(store_path)

@@ -150,13 +150,21 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @click.command()
 @click.argument("sop_id", required=False)
 @click.option("--unit", help="Only people of this unit.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Coverage as it stood at the end of DATE: the version in force then, who had acknowledged it.",
+)
 @json_option
 @click.pass_context
-def coverage(ctx: click.Context, sop_id: str | None, unit: str | None, as_json: bool) -> None:
+def coverage(
+    ctx: click.Context, sop_id: str | None, unit: str | None, as_of: str | None, as_json: bool
+) -> None:
     """Who has acknowledged the current version of each SOP: per SOP, per unit, overall."""
     from soplib.coverage import coverage as compute
 
-    report = compute(open_store(ctx), sop_id, unit=unit)
+    report = compute(open_store(ctx), sop_id, unit=unit, on=as_of)
     if as_json:
         emit_json(report.to_json())
         return
@@ -183,6 +191,12 @@ def print_coverage(report: CoverageReport, *, every_name: bool) -> None:
             ]
         )
     title = "Coverage" + (f" (unit {report.unit_filter})" if report.unit_filter else "")
+    if report.as_of is not None:
+        title += f" as of {report.as_of.date}"
+        click.echo(
+            f"as of {report.as_of.date}: versions in force that day, records made by then "
+            f"(commit {report.as_of.commit or 'none'})"
+        )
     table(
         title, ["sop", "version", "audience", "acknowledged", "outstanding", "%", "carried over", "who"], rows
     )

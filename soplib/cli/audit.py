@@ -1,15 +1,19 @@
-"""Audit commands: ``sop audit verify|anchor|history``, ``sop due``, ``sop print``."""
+"""Audit commands: ``sop audit verify|anchor|history|report|pack``, ``sop due|print|blame``."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import emit_json, success, table
+from soplib.cli.output import emit_json, outside_store, success, table
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group()
@@ -65,7 +69,8 @@ def verify(
     elif report.ok:
         success(
             f"verified: {report.commits} commits, {report.sops} SOPs, {report.versions} versions, "
-            f"{report.anchors} anchors, {report.signed_commits} signed commits; head {report.head}"
+            f"{report.anchors} anchors, {report.signed_commits} signed commits, "
+            f"{report.acknowledgements} acknowledgements; head {report.head}"
         )
     else:
         table(
@@ -85,6 +90,7 @@ def verify(
     "--out",
     "out",
     type=click.Path(path_type=Path, dir_okay=False),
+    callback=outside_store,
     help="Also write a receipt (JSON) to FILE (a new file); keep it outside the store.",
 )
 @json_option
@@ -116,11 +122,74 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
         click.echo(f"receipt written to {out}; keep it outside the store")
 
 
+def as_of_option(what: str) -> Callable[[F], F]:
+    """``--as-of DATE``: ``what`` as the record stood at the end of DATE."""
+    return click.option(
+        "--as-of", "as_of", metavar="YYYY-MM-DD", help=f"{what} as the record stood at the end of DATE."
+    )
+
+
+def new_file_options(what: str) -> Callable[[F], F]:
+    """``-o/--output FILE`` (required, a new file) and ``--force`` (replace it)."""
+
+    def decorate(f: F) -> F:
+        f = click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")(f)
+        return click.option(
+            "-o",
+            "--output",
+            "output",
+            required=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            callback=outside_store,
+            help=f"The {what} to write (a new file unless --force).",
+        )(f)
+
+    return decorate
+
+
+@audit.command("report")
+@as_of_option("The report")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "json", "csv"]),
+    default="html",
+    show_default=True,
+    help="html (self-contained page), md, json, or csv (the register, one row per SOP).",
+)
+@new_file_options("file")
+@click.pass_context
+def report(ctx: click.Context, as_of: str | None, fmt: str, output: Path, force: bool) -> None:
+    """The audit report: register, sessions, A-E grade, coverage, overdue reviews, store head."""
+    from soplib.report import audit_report, write_output
+    from soplib.report_render import render_report
+
+    result = audit_report(open_store(ctx), on=as_of)
+    write_output(output, render_report(result, fmt).encode(), force=force)
+    success(f"wrote {output} (grade {result.grade.letter}; store head {result.head})")
+
+
+@audit.command("pack")
+@as_of_option("The evidence")
+@new_file_options("zip file")
+@click.pass_context
+def pack(ctx: click.Context, as_of: str | None, output: Path, force: bool) -> None:
+    """The evidence pack (zip): SOPs before/after, redlines, worksheets, session records,
+    attendance lists, coverage, and a SHA-256 manifest with the store head."""
+    from soplib.errors import InvalidInputError
+    from soplib.pack import build_pack
+    from soplib.report import write_output
+
+    if output.suffix.lower() != ".zip":
+        raise InvalidInputError(f"{output}: the evidence pack is a zip file; give a name ending in .zip")
+    data = build_pack(open_store(ctx), on=as_of)
+    write_output(output, data, force=force)
+    success(f"wrote {output} ({len(data)} bytes); check it with `sha256sum -c manifest.sha256` inside")
+
+
 @audit.command("history")
 @click.argument("sop_id")
-@click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Show the record as it stood at the end of DATE."
-)
+@as_of_option("Show the record")
 @json_option
 @click.pass_context
 def history_(ctx: click.Context, sop_id: str, as_of: str | None, as_json: bool) -> None:
@@ -135,7 +204,18 @@ def history_(ctx: click.Context, sop_id: str, as_of: str | None, as_json: bool) 
     title += f", record as of commit {(hist.as_of.commit or 'none')[:10]})" if hist.as_of else ")"
     table(
         title,
-        ["version", "status", "date", "by", "action", "approved by", "session", "decisions", "effective"],
+        [
+            "version",
+            "status",
+            "date",
+            "by",
+            "action",
+            "approved by",
+            "session",
+            "decisions",
+            "effective",
+            "acks",
+        ],
         [
             [
                 v.version,
@@ -147,6 +227,7 @@ def history_(ctx: click.Context, sop_id: str, as_of: str | None, as_json: bool) 
                 v.session,
                 _counts(v.decisions),
                 v.effective_date,
+                v.extra.get("acknowledgements", ""),
             ]
             for v in hist.versions
         ],
@@ -198,6 +279,7 @@ def due(ctx: click.Context, within: int, as_json: bool) -> None:
     "output",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
+    callback=outside_store,
     help="The HTML file to write.",
 )
 @click.pass_context
@@ -210,4 +292,36 @@ def print_(ctx: click.Context, sop_id: str, version: int | None, output: Path) -
     success(f"wrote {output}")
 
 
-COMMANDS = [audit, due, print_]
+@click.command()
+@click.argument("sop_id")
+@click.option("--version", "-v", "version", type=click.IntRange(min=1), help="Version (default: current).")
+@json_option
+@click.pass_context
+def blame(ctx: click.Context, sop_id: str, version: int | None, as_json: bool) -> None:
+    """For every item of a version: the version and decision that introduced its text."""
+    from soplib.blame import blame as blame_
+
+    result = blame_(open_store(ctx), sop_id, version=version)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    table(
+        f"{result.id} v{result.version}: {result.title}",
+        ["item", "version", "origin", "session", "date", "by", "reason", "text"],
+        [
+            [
+                i.key,
+                i.source.version,
+                i.source.origin,
+                i.source.session,
+                i.source.date[:10],
+                i.source.by,
+                i.source.reason,
+                i.text,
+            ]
+            for i in result.items
+        ],
+    )
+
+
+COMMANDS = [audit, due, print_, blame]

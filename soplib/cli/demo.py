@@ -133,12 +133,15 @@ def step_review(store_path: Path) -> None:
 
 
 def step_audit(store_path: Path) -> None:
-    """Last step: history, due reviews, a printable SOP, then an anchor and a verified store."""
+    """Last step: history, blame, due reviews, a printable SOP, an anchor, a verified store, a report."""
     from soplib import Store
     from soplib.anchor import anchor
     from soplib.audit import audit_history
+    from soplib.blame import blame
     from soplib.due import reviews_due
     from soplib.printout import print_html
+    from soplib.report import audit_report, write_output
+    from soplib.report_render import render_report
     from soplib.verify import verify
 
     _heading("Audit: history, periodic reviews, printing, integrity")
@@ -149,6 +152,14 @@ def step_audit(store_path: Path) -> None:
             click.echo(
                 f"  v{v.version}  {v.status:<10}  effective {v.effective_date}  by {v.by}  ({v.action})"
             )
+        table(
+            "sop blame KPU-NTB-SOP-01: where each step's text comes from",
+            ["item", "version", "origin", "reason"],
+            [
+                [b.key, b.source.version, b.source.origin, b.source.reason]
+                for b in blame(store, "KPU-NTB-SOP-01").items
+            ],
+        )
         due = reviews_due(store, within_days=400)
         table(
             "Periodic reviews due within 400 days",
@@ -167,6 +178,14 @@ def step_audit(store_path: Path) -> None:
             f"sop audit verify: {status} ({report.commits} commits, {report.sops} SOPs, "
             f"{report.versions} versions)"
         )
+        result = audit_report(store)
+        # Beside the store (in the demo's own folder), not in it: a report is not part of the record.
+        target = store_path.parent / "audit-report.html"
+        if target.exists():
+            target = Path(tempfile.mkdtemp(prefix="sop-report-")) / "audit-report.html"
+        write_output(target, render_report(result, "html").encode())
+        click.echo(f"audit report of store head {result.head}: {result.grade.rule}")
+        click.echo(f"audit report written to {target}")
 
 
 # step_audit stays last: it anchors and verifies everything the steps before it wrote.

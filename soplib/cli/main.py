@@ -16,6 +16,18 @@ if TYPE_CHECKING:
 class SopGroup(click.Group):
     """A click group that turns every soplib error into one line and exit status 1."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Bytes that are not UTF-8 reach Python as lone surrogates; refused here,
+        # once, they cannot fail later in a commit message or a JSON record.
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise click.UsageError(
+                    f"argument {arg!r} is not valid UTF-8 text; sop takes UTF-8 text and file names"
+                ) from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         from soplib.errors import SopError
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,29 +124,43 @@ def _key(key: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
+def shown(value: Any, *, lines: bool = False) -> str:
+    """``value`` as text for a person: control characters (terminal escape sequences,
+    tabs, line separators) become spaces, so text from a document or a CSV file can
+    neither drive the terminal nor break a tab-separated line. ``lines``: keep ``\\n``.
+    """
+    text = "" if value is None else str(value)
+    return "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") and not (lines and ch == "\n") else ch
+        for ch in text
+    )
+
+
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A table on a terminal; tab-separated lines with a header when piped."""
     if not sys.stdout.isatty():
         click.echo("\t".join(columns))
         for row in rows:
-            click.echo("\t".join("" if v is None else str(v) for v in row))
+            click.echo("\t".join(shown(v) for v in row))
         return
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=title, title_justify="left")
+    t = Table(title=Text(shown(title)) if title else None, title_justify="left")
     for col in columns:
         t.add_column(col)
     for row in rows:
-        t.add_row(*("" if v is None else str(v) for v in row))
+        # Text, not str: a value like "[red]" is shown as typed, never read as rich markup.
+        t.add_row(*(Text(shown(v, lines=True)) for v in row))
     console().print(t)
 
 
 def success(message: str) -> None:
     """A one-line confirmation (green on a terminal)."""
     if sys.stdout.isatty():
-        console().print(f"[green]{_escape(message)}[/green]")
+        console().print(f"[green]{_escape(shown(message))}[/green]")
     else:
-        click.echo(message)
+        click.echo(shown(message))
 
 
 def _escape(text: str) -> str:
@@ -203,12 +218,31 @@ def emit_diff(
     click.echo(data, nl=False)
 
 
+def outside_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Click callback for output files: refuse one inside the store (it would damage the record).
+
+    The path is resolved first, so a symlink or ``..`` pointing into the store is
+    refused too.
+    """
+    if value is None:
+        return None
+    store = Path(ctx.find_root().obj["store"])
+    try:
+        target, root = value.resolve(), store.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        raise click.BadParameter(f"cannot resolve {value}: {exc}") from None
+    if target == root or root in target.parents:
+        raise click.BadParameter(f"{value} is inside the store {store}; write it somewhere outside the store")
+    return value
+
+
 def diff_format_option(f: Any) -> Any:
     """``--format unified|text|json|html`` and ``-o FILE`` for diff commands."""
     f = click.option(
         "--output",
         "-o",
         type=click.Path(path_type=Path, dir_okay=False),
+        callback=outside_store,
         help="Write to FILE instead of printing.",
     )(f)
     return click.option(

@@ -1,0 +1,115 @@
+"""`sop audit pack`: the evidence zip, deterministic, with a manifest of SHA-256 hashes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+from conftest import ANI, BUDI, CliRun
+
+from soplib import Store
+from soplib.pack import ZIP_TIME, build_pack
+
+GOLDEN = Path(__file__).parent / "golden"
+SESSION = "sessions/R-20260310-0A1B"
+
+
+def entries(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def test_golden_manifest(audited: Store) -> None:
+    files = entries(build_pack(audited, on="2026-04-10"))
+    manifest = files["manifest.json"].decode()
+    golden = GOLDEN / "pack-2026-04-10-manifest.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(manifest, encoding="utf-8")
+    assert manifest == golden.read_text(encoding="utf-8")
+
+
+def test_manifest_matches_every_file(audited: Store) -> None:
+    data = build_pack(audited, on="2026-04-10")
+    files = entries(data)
+    manifest = json.loads(files["manifest.json"])
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    assert set(listed) == set(files) - {"manifest.json", "manifest.sha256"}
+    for path, digest in listed.items():
+        assert hashlib.sha256(files[path]).hexdigest() == digest, path
+    lines = files["manifest.sha256"].decode().splitlines()
+    assert lines == [f"{d}  {p}" for p, d in listed.items()]
+    assert manifest["store_head"] == manifest["as_of"]["commit"]
+    assert manifest["store_head"] in files["README.txt"].decode()
+
+
+def test_contents(audited: Store) -> None:
+    files = entries(build_pack(audited, on="2026-04-10"))
+    sop = f"{SESSION}/KPU-NTB-SOP-01"
+    assert {f"{sop}/sop-awal-v1.md", f"{sop}/sop-perbaikan-v2.md", f"{sop}/redline.html"} <= set(files)
+    assert b"paling lama 1 hari kerja" in files[f"{sop}/sop-perbaikan-v2.md"]
+    assert b"paling lama 1 hari kerja" not in files[f"{sop}/sop-awal-v1.md"]
+    assert (
+        b"<ins>" in files[f"{sop}/redline.html"]
+        and b"STANDAR OPERASIONAL PROSEDUR" in files[f"{sop}/sop-awal-v1.html"]
+    )
+    # Kept and withdrawn SOPs: only the original; the withdrawn one is marked dicabut.
+    assert f"{SESSION}/KPU-NTB-SOP-02/sop-awal-v1.md" in files
+    assert not any(p.startswith(f"{SESSION}/KPU-NTB-SOP-02/sop-perbaikan") for p in files)
+    assert b"DICABUT" in files[f"{SESSION}/KPU-NTB-SOP-03/sop-awal-v1.html"]
+    sheet = list(csv.DictReader(io.StringIO(files[f"{SESSION}/kertas-kerja-evaluasi.csv"].decode())))
+    assert [r["sop"] for r in sheet] == ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"]
+    assert sheet[0]["mudah dilaksanakan"] == "Tidak" and sheet[0]["mudah dipahami"] == "Ya"
+    assert sheet[0]["outcome"] == "revise" and sheet[2]["reason"] == "diganti SOP nasional"
+    record = json.loads(files[f"{SESSION}/session.json"])
+    assert record["ref"] == "BA 12/2026" and [m["id"] for m in record["team"]] == [
+        "ani.pratiwi",
+        "baiq.nurul",
+    ]
+    assert any(e.get("action") == "replace" for e in record["log"])
+    hadir = list(csv.DictReader(io.StringIO(files["briefings/B-20260203-1/daftar-hadir.csv"].decode())))
+    assert [r["nip_or_id"] for r in hadir] == [ANI, BUDI]
+    assert "KPU-NTB-SOP-01 v1" in hadir[0]["sops_acknowledged"]
+    assert {"coverage/per-sop.csv", "coverage/per-unit.csv", "coverage/outstanding.csv"} <= set(files)
+    assert files["report/audit-report.json"].startswith(b"{")
+
+
+def test_as_of_before_the_session(audited: Store) -> None:
+    files = entries(build_pack(audited, on="2026-03-01"))
+    assert not any(p.startswith("sessions/") for p in files)
+    assert "briefings/B-20260203-1/daftar-hadir.csv" in files
+    assert not any(p.startswith("briefings/") for p in entries(build_pack(audited, on="2026-02-02")))
+
+
+def test_deterministic_zip(audited: Store) -> None:
+    first = build_pack(audited, on="2026-04-10")
+    assert build_pack(audited, on="2026-04-10") == first
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        infos = z.infolist()
+    names = [i.filename for i in infos]
+    assert names == sorted(names)
+    assert {i.date_time for i in infos} == {ZIP_TIME}
+
+
+def test_cli_pack(audited: Store, cli: CliRun, tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "bukti.zip"
+    r = cli("audit", "pack", "--as-of", "2026-04-10", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert [p.name for p in out_dir.iterdir()] == ["bukti.zip"]
+    assert out.read_bytes() == build_pack(audited, on="2026-04-10")
+    before = out.read_bytes()
+    r = cli("audit", "pack", "-o", str(out))
+    assert r.exit_code == 1 and "already exists" in r.output and out.read_bytes() == before
+    r = cli("audit", "pack", "-o", str(out), "--force")
+    assert r.exit_code == 0 and out.read_bytes() != before
+    r = cli("audit", "pack", "-o", str(out_dir / "bukti.txt"))
+    assert r.exit_code == 1 and "ending in .zip" in r.output
+    r = cli("audit", "pack", "-o", str(out_dir / "nope" / "b.zip"))
+    assert r.exit_code == 1 and "does not exist" in r.output
+    assert sorted(p.name for p in out_dir.iterdir()) == ["bukti.zip"]

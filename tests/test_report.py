@@ -1,0 +1,202 @@
+"""`sop audit report`: register, sessions, grade, coverage, outstanding and overdue, as of a date."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ACTOR, ANI, BUDI, CHROMIUM, CITRA, DEDI, CliRun, chromium, write_sop
+
+from soplib import Store
+from soplib.report import audit_report
+from soplib.report_render import CSV_COLUMNS, render_report
+
+GOLDEN = Path(__file__).parent / "golden"
+SESSION = "R-20260310-0A1B"
+
+
+def test_as_of_before_the_session(audited: Store) -> None:
+    r = audit_report(audited, on="2026-03-01")
+    assert [(x.id, x.version, x.status) for x in r.register] == [
+        ("KPU-NTB-SOP-01", 1, "in_force"),
+        ("KPU-NTB-SOP-02", 1, "in_force"),
+        ("KPU-NTB-SOP-03", 1, "in_force"),
+        ("KPU-NTB-SOP-04", 1, "in_force"),
+    ]
+    assert r.sessions == () and r.grade.letter == "E" and r.grade.score == 0
+    assert r.as_of is not None and r.head == r.as_of.commit
+    cov = {s.id: (s.version, s.acknowledged, s.audience_size) for s in r.coverage.sops}
+    # The briefing: Ani and Budi acknowledged SOP-01 (everyone) and SOP-02 (their units).
+    assert cov["KPU-NTB-SOP-01"] == (1, 2, 4) and cov["KPU-NTB-SOP-02"] == (1, 2, 2)
+
+
+def test_as_of_while_the_session_is_open(audited: Store) -> None:
+    r = audit_report(audited, on="2026-03-15")
+    assert [(s.id, s.status) for s in r.sessions] == [(SESSION, "open")]
+    # SOP-01 has outcome revise (a revision proposal): evaluated and followed up; 02 and 03 only evaluated.
+    assert r.grade.letter == "C" and set(r.grade.followed_up) == {"KPU-NTB-SOP-01"}
+    assert len(r.grade.evaluated) == 3 and len(r.grade.main) == 4
+
+
+def test_as_of_approved_but_not_yet_effective(audited: Store) -> None:
+    r = audit_report(audited, on="2026-03-25")
+    rows = {x.id: (x.version, x.status) for x in r.register}
+    assert rows["KPU-NTB-SOP-01"] == (1, "in_force")  # v2 takes effect on 2026-04-01
+    assert rows["KPU-NTB-SOP-03"] == (1, "withdrawn")
+    assert r.grade.letter == "B" and r.grade.score == 0.75
+    assert "3 of 4 main SOPs evaluated, 3 followed up" in r.grade.rule
+    assert "KPU-NTB-SOP-03" not in {s.id for s in r.coverage.sops}
+
+
+def test_as_of_after_the_revision_took_effect(audited: Store) -> None:
+    r = audit_report(audited, on="2026-04-10")
+    row = next(x for x in r.register if x.id == "KPU-NTB-SOP-01")
+    assert (row.version, row.status, row.approver, row.effective_date) == (
+        2,
+        "in_force",
+        "lalu.ahmad",
+        "2026-04-01",
+    )
+    sop1 = next(s for s in r.coverage.sops if s.id == "KPU-NTB-SOP-01")
+    # Only Citra has acknowledged v2; the briefing's records were of v1 (a real revision).
+    assert sop1.version == 2 and [p.id for p in sop1.outstanding] == [ANI, BUDI, DEDI]
+    sop4 = next(s for s in r.coverage.sops if s.id == "KPU-NTB-SOP-04")
+    assert sop4.acknowledged == 0  # Dedi's record is from 2026-05-01
+    later = audit_report(audited, on="2026-05-01")
+    assert next(s for s in later.coverage.sops if s.id == "KPU-NTB-SOP-04").acknowledged == 1
+    assert CITRA not in {o["id"] for o in r.outstanding if o["sop"] == "KPU-NTB-SOP-01"}
+
+
+def test_kept_review_restarts_the_clock_and_overdue(audited: Store) -> None:
+    r = audit_report(audited, today=date(2027, 2, 1))
+    assert r.as_of is None and r.head == audited.head()
+    rows = {x.id: x.next_review for x in r.register}
+    # SOP-02 (12 months) kept on 2026-04-01; SOP-04 (24 months) from its effective date.
+    assert rows["KPU-NTB-SOP-02"] == "2027-04-01" and rows["KPU-NTB-SOP-04"] == "2028-01-05"
+    assert rows["KPU-NTB-SOP-03"] is None
+    assert [d.id for d in r.overdue] == []
+    r = audit_report(audited, today=date(2027, 4, 2))
+    assert [d.id for d in r.overdue] == ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02"]
+    # The grade's window is 12 months: the session of 2026-03-10 has dropped out.
+    assert r.grade.letter == "E"
+
+
+def test_coverage_as_of(audited: Store, cli: CliRun) -> None:
+    from soplib import coverage
+
+    old = coverage(audited, on="2026-03-01")
+    assert old.as_of is not None and {s.id: s.version for s in old.sops}["KPU-NTB-SOP-01"] == 1
+    now = coverage(audited, on="2026-04-10")
+    assert "KPU-NTB-SOP-03" not in {s.id for s in now.sops}
+    r = cli("coverage", "KPU-NTB-SOP-01", "--as-of", "2026-04-10", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["as_of"]["date"] == "2026-04-10" and data["sops"][0]["version"] == 2
+    assert data["sops"][0]["acknowledged"] == 1
+    r = cli("coverage", "--as-of", "2026-02-03")
+    assert r.exit_code == 0 and "as of 2026-02-03" in r.output
+    r = cli("coverage", "KPU-NTB-SOP-03", "--as-of", "2026-04-10")
+    assert r.exit_code == 1 and "no version in force on 2026-04-10" in r.output
+    assert cli("coverage", "--as-of", "2026-13-01").exit_code == 1
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])
+def test_golden(audited: Store, fmt: str) -> None:
+    text = render_report(audit_report(audited, on="2026-04-10"), fmt)
+    golden = GOLDEN / f"report-2026-04-10.{fmt}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_csv_is_the_register(audited: Store) -> None:
+    rows = list(csv.DictReader(io.StringIO(render_report(audit_report(audited, on="2026-04-10"), "csv"))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert [r["id"] for r in rows] == [f"KPU-NTB-SOP-0{n}" for n in range(1, 5)]
+    assert rows[0]["evaluated"] == "yes" and rows[3]["evaluated"] == "no"
+
+
+def test_html_is_self_contained(audited: Store) -> None:
+    page = render_report(audit_report(audited, on="2026-04-10"), "html")
+    assert page.count("<svg") == 2 and "<rect" in page
+    assert not re.search(r"(?i)<script|\bon[a-z]+\s*=|javascript:|https?://|<link|@import", page)
+
+
+HOSTILE = """\
+---
+id: EVIL-01
+title: "<script>alert(1)</script> Judul"
+unit: "<img src=x onerror=alert(2)>"
+---
+# Prosedur
+
+1. Langkah [x](javascript:alert(3)).
+"""
+
+
+def test_hostile_text_is_escaped(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    from soplib import import_staff
+
+    import_staff(
+        store, b'id,name,unit,position\nX1,"<b onmouseover=alert(4)>",<svg onload=alert(5)>,p\n', by=ACTOR
+    )
+    out = tmp_path / "r.html"
+    r = cli("audit", "report", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    page = out.read_text()
+    lowered = page.lower()
+    assert "<script" not in lowered and "javascript:" not in lowered
+    assert not re.search(r"\bon[a-z]+\s*=", lowered)
+    assert "&lt;script&gt;" in page and page.count("<svg") == 2
+
+
+def test_cli_report(audited: Store, cli: CliRun, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    r = cli("audit", "report", "--as-of", "2026-04-10", "--format", "json", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    data = json.loads(out.read_text())
+    assert data["grade"]["letter"] == "B" and data["head"] in r.output
+    assert data["head"] == data["as_of"]["commit"]
+    r = cli("audit", "report", "--as-of", "2026-04-10", "--format", "json", "-o", str(out))
+    assert r.exit_code == 1 and "already exists" in r.output and "--force" in r.output
+    r = cli("audit", "report", "--format", "md", "-o", str(out), "--force")
+    assert r.exit_code == 0 and out.read_text().startswith("# SOP audit report")
+    r = cli("audit", "report", "-o", str(tmp_path / "missing" / "r.html"))
+    assert r.exit_code == 1 and "does not exist" in r.output
+    assert cli("audit", "report", "--format", "pdf", "-o", str(out)).exit_code == 2
+    # The head printed on a report can be checked later.
+    assert cli("audit", "verify", "--head", data["head"]).exit_code == 0
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+def test_report_in_a_real_browser(audited: Store, tmp_path: Path, cli: CliRun) -> None:
+    page = tmp_path / "report.html"
+    assert cli("audit", "report", "--as-of", "2026-04-10", "-o", str(page)).exit_code == 0
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout
+    assert "<h1>SOP audit report</h1>" in dom and "Grade B" in dom
+    assert dom.count("<svg") == 2 and dom.count("<section>") == 6
+    assert "<td>Ani Pratiwi</td>" in dom and "<rect" in dom
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    shot = tmp_path / "report.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2400", page.as_uri())
+    assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+def test_hostile_report_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    page = tmp_path / "r.html"
+    assert cli("audit", "report", "-o", str(page)).exit_code == 0
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout.lower()
+    assert "<table" in dom and "&lt;script&gt;" in dom
+    for tag in ("<script", "<img", "<a "):
+        assert tag not in dom, tag
