@@ -196,8 +196,8 @@ acknowledgement ({100 * g["pack_s"] / g["seconds"]:.0f}% of the write time); one
 about {max(1, round(n / max(1, g["packs"]))):,} pays it ({g["pack_max_s"]:.2f} s at most here, during which
 other writers wait for the store lock).
 **The bound:** loose objects stay under about 6,700 files whatever the
-number of writes; a single acknowledgement's objects are small, one 4 KiB
-block each, so that is about 26 MiB at most ({g["loose_mib"]:.0f} MiB were loose at
+number of writes; a single acknowledgement writes 8 objects of about 4.5 KiB
+on disk each, so that is about 30 MiB at most ({g["loose_mib"]:.0f} MiB were loose at
 the end of this run, against 316 MiB before); and packs grow by
 about the `git gc` figure ({g["after_gc_mib"] * 10_000 / n:.1f} MiB per 10,000 single
 acknowledgements; an attendance list of 1,000 adds about
