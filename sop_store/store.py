@@ -331,6 +331,11 @@ class GitStore:
             yield tx
             if tx.has_changes:
                 tx.committed = self._commit(tx)
+                # Housekeeping git's own commands do (`gc --auto`), amortised: one
+                # folder listed per commit, a pack every ~6,700 loose objects. Done
+                # holding the lock, so two writers never pack at once.
+                if self.repo.too_many_loose():
+                    self.repo.pack_loose(tx.committed)
 
     def _commit(self, tx: Transaction) -> str:
         # The journal names our pid first: the temporary object files carry it.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import csv
+import inspect
 import io
 import json
 import os
@@ -34,6 +35,7 @@ from conftest import ACTOR, ANI, STAFF_CSV, assert_inert, fuzz_settings
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from sop_store.gitrepo import GitRepo
 from soplib import Review, Store, create_briefing, import_staff, load, parse
 from soplib.cli import main
 from soplib.cli.demo import demo_files
@@ -573,6 +575,7 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
     # A new call site fails this test: check it, then add it here.
     assert names == [
         "sop_store/gitrepo.py:execute",
+        "sop_store/gitrepo.py:run",
         "sop_store/signing.py:run",
         "soplib/verify.py:run_git",
         "soplib/verify.py:run_git",
@@ -586,6 +589,14 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
             ), call
     execute = next(c for c in calls if ":execute:" in c)
     assert "['git', '--git-dir', str(self.git_dir.resolve()), *args]" in execute
+    # The store's own housekeeping (packing loose objects): git with fixed options only;
+    # the one path is the store's own pack folder, and object ids go in on stdin.
+    housekeeping = inspect.getsource(GitRepo._git)
+    assert 'cmd = ["git", "--git-dir", str(self.git_dir.resolve()), *args]' in housekeeping
+    git_calls = re.findall(r"self\._git\((.*?)\)", inspect.getsource(GitRepo.pack_loose))
+    assert len(git_calls) == 3, git_calls
+    for call in git_calls:
+        assert re.fullmatch(r'("[-a-zA-Z.=2]+", )*("[-a-zA-Z.=2]+"|pack, stdin=revs)', call), call
     signing = next(c for c in calls if "signing.py" in c)
     assert "[program, '-Y', 'sign', '-n', 'git', '-f', str(key_file)]" in signing
 

@@ -1,0 +1,430 @@
+"""Render docs/benchmarks.md from the kept results of bench/run.py (one dict per tier)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MISSING = "not measured (run `make bench-large`)"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f} ms" if value < 100 else f"{value:.0f} ms"
+
+
+def _s(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds else "not run yet"
+
+
+def _verdict(met: bool) -> str:
+    return "**met**" if met else "**missed**"
+
+
+def goals(t: dict[str, dict[str, Any]]) -> list[str]:
+    """The one table: each goal of issue 6, what was measured, plain git, verdict."""
+    rows = [
+        "| goal (issue 6) | target | soplib | plain git | soplib / git | verdict |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    s = t.get("store")
+    if s:
+        scale = f"{s['sops']} SOPs, {s['commits']:,} commits"
+
+        def ratio_row(what: str, key: str, git_key: str, limit: float) -> None:
+            r = s[key] / s[git_key]
+            rows.append(
+                f"| {what} | <= 1/{round(1 / limit)} of git | {_ms(s[key])} | {_ms(s[git_key])} "
+                f"| {r:.3f} | {_verdict(r <= limit)} |"
+            )
+
+        ratio_row(
+            f"record a new SOP version ({scale}), warm `Store.update` vs `git commit -a`",
+            "write_ms",
+            "git_commit_ms",
+            0.25,
+        )
+        ratio_row(
+            "read an old version, warm `Store.text` vs `git show REV:PATH`", "text_ms", "git_show_ms", 0.2
+        )
+        ratio_row("the same, parsed (`Store.get`)", "get_ms", "git_show_ms", 0.2)
+        h = s["git_log_ms"] / s["history_ms"]
+        rows.append(
+            f"| history of one SOP ({s['history_versions']} versions), `Store.history` vs `git log -- PATH` "
+            f"| >= 20x faster | {_ms(s['history_ms'])} | {_ms(s['git_log_ms'])} | {h:.0f}x faster "
+            f"| {_verdict(h >= 20)} |"
+        )
+        i = s["import_ms"] / s["git_import_ms"]
+        rows.append(
+            f"| import {s['sops']} SOPs in one commit (`Store.add`) vs `git add -A && git commit` "
+            f"| timed | {_ms(s['import_ms'])} | {_ms(s['git_import_ms'])} | {i:.2f} | (no goal) |"
+        )
+        rows.append(
+            f"| `sop --help` start-up | < 0.2 s | {_s(s['help_ms'] / 1000)} | "
+            f"`python -c pass` {_s(s['python_ms'] / 1000)} | | {_verdict(s['help_ms'] < 200)} |"
+        )
+    for tier, limit in (("acks", 1.0), ("large", 10.0)):
+        a = t.get(tier)
+        if not a:
+            rows.append(f"| coverage and pending, {tier} tier | | {MISSING} | | | |")
+            continue
+        scale = f"{a['staff']:,} staff x {a['sops']} SOPs x {a['acks']:,} acks"
+        memory = " and < 1 GiB" if tier == "large" else ""
+        for key, what in (("coverage", "`sop coverage --json` (all SOPs)"), ("pending", "`sop pending ID`")):
+            secs, rss = a[f"{key}_s"], a[f"{key}_rss"]
+            met = secs < limit and (tier != "large" or rss < 1024)
+            rows.append(
+                f"| {what}, {scale}, cold CLI | < {limit:.0f} s{memory} | {_s(secs)}, {rss:.0f} MiB peak "
+                f"| | | {_verdict(met)} |"
+            )
+    a = t.get("large")
+    if a:
+        rows.append(
+            f"| repository size after {a['acks']:,} acknowledgements | reported "
+            f"| {a['size_mib']:.0f} MiB as written, {a['size_gc_mib']:.0f} MiB after `git gc` | | | |"
+        )
+    a = t.get("acks")
+    if a:
+        g = a["growth_singles"]
+        per = 10_000 / a["singles"]
+        rows.append(
+            f"| growth per 10,000 single acknowledgements (bounded, no manual `git gc`) | bounded "
+            f"| +{g['before_gc_mib'] * per:.1f} MiB as written, +{g['after_gc_mib'] * per:.1f} MiB after "
+            f"`git gc` | | | bounded: was +316 MiB |"
+        )
+    return rows
+
+
+def store_details(s: dict[str, Any]) -> str:
+    rows = [
+        "| soplib | median | plain git | median | soplib / git |",
+        "|---|---:|---|---:|---:|",
+    ]
+
+    def row(ours: str, ms: float, theirs: str, git_ms: float) -> None:
+        rows.append(f"| {ours} | {_ms(ms)} | {theirs} | {_ms(git_ms)} | {ms / git_ms:.2f} |")
+
+    row(
+        f"`Store.add` of {s['sops']} SOPs, one commit",
+        s["import_ms"],
+        "`git add -A` + `git commit`",
+        s["git_import_ms"],
+    )
+    row("`Store.update` (warm, in-process)", s["write_ms"], "`git commit -a` (2 files)", s["git_commit_ms"])
+    row(
+        "`sop update` (cold, new process)",
+        s["cold_write_ms"],
+        "`git commit -a` (2 files)",
+        s["git_commit_ms"],
+    )
+    row("`Store.text(id, version=1)` (warm)", s["text_ms"], "`git show REV:PATH`", s["git_show_ms"])
+    row("`Store.get(id, version=1)` (warm, parsed)", s["get_ms"], "`git show REV:PATH`", s["git_show_ms"])
+    row(
+        f"`Store.history(id)` ({s['history_versions']} versions, warm)",
+        s["history_ms"],
+        "`git log --format=... -- PATH`",
+        s["git_log_ms"],
+    )
+    row("`sop --help` (start-up)", s["help_ms"], "`python -c pass`", s["python_ms"])
+    return f"""### Store: {s["sops"]} SOPs, {s["commits"]:,} commits (measured {s["date"]})
+
+Built in {s["build_s"]:.0f} s (the import, then {s["commits"] - 2:,} `Store.update` calls,
+one commit each); {s["store_mib"]:.1f} MiB of objects at the end. Medians of
+{s["repeat"]} runs (fewer for the ones that start a process), after warm-up runs.
+
+{chr(10).join(rows)}
+"""
+
+
+def ack_details(a: dict[str, Any], label: str) -> str:
+    rows = [
+        "| what | median | peak memory |",
+        "|---|---:|---:|",
+        f"| build the store (library, bulk segments) | {_s(a['build_s'])} | |",
+        f"| repository as written / after `git gc` ({_s(a['gc_s'])}) "
+        f"| {a['size_mib']:.1f} / {a['size_gc_mib']:.1f} MiB | |",
+        f"| `sop coverage --json`, all SOPs | {_s(a['coverage_s'])} | {a['coverage_rss']:.0f} MiB |",
+        f"| `sop coverage` (tables, piped: every outstanding name) | {_s(a['coverage_table_s'])} "
+        f"| {a['coverage_table_rss']:.0f} MiB |",
+        f"| `sop coverage KPU-B-001 --json` | {_s(a['coverage_one_s'])} | {a['coverage_one_rss']:.0f} MiB |",
+        f"| `sop pending ID --json` | {_s(a['pending_s'])} | {a['pending_rss']:.0f} MiB |",
+        f"| `sop briefing attend`, 1,000 people, 1 SOP (one commit) | {_s(a['attend_s'])} "
+        f"| {a['attend_rss']:.0f} MiB |",
+        f"| `sop --help` (the floor of every command) | {_s(a['help_s'])} | {a['help_rss']:.0f} MiB |",
+    ]
+    scale = f"{a['staff']:,} staff, {a['sops']} SOPs, {a['acks']:,} acknowledgements"
+    return f"""### {label}: {scale} (measured {a["date"]})
+
+Every command is a new process (a cold start: Python, imports, opening the
+store); peak memory is the process's maximum resident set (GNU time's `%M`).
+
+{chr(10).join(rows)}
+"""
+
+
+def growth_details(a: dict[str, Any]) -> str:
+    g, lists = a["growth_singles"], a["growth_lists"]
+    n = a["singles"]
+    per_ack = g["seconds"] / n * 1000
+    pack_share = g["pack_s"] / n * 1000
+    return f"""### Repository growth and automatic packing (measured {a["date"]})
+
+Measured from a freshly packed store (`git count-objects -v`: loose objects plus packs):
+
+| written as | time | as written (no manual `git gc`) | after `git gc` | automatic packs |
+|---|---:|---:|---:|---|
+| {n:,} single `acknowledge()` calls ({n:,} commits) | {g["seconds"]:.0f} s ({per_ack:.1f} ms each) \
+| +{g["before_gc_mib"]:.1f} MiB | +{g["after_gc_mib"]:.1f} MiB \
+| {g["packs"]} packs, {g["pack_s"]:.1f} s in all (longest {g["pack_max_s"]:.2f} s) |
+| 10 attendance lists of 1,000 (10 commits) | {lists["seconds"]:.1f} s \
+| +{lists["before_gc_mib"]:.1f} MiB | +{lists["after_gc_mib"]:.1f} MiB | {lists["packs"]} |
+
+Before this change the same 10,000 single acknowledgements left +316 MiB of
+loose objects (8 small files a commit, mostly file-system blocks), because the
+in-process writer never ran git's automatic `gc`. Now, after each commit, the
+writer lists one of the 256 fan-out folders (`objects/17`, ~10 µs), as
+`git gc --auto` estimates; past git's own threshold (about 6,700 loose
+objects) it runs, before releasing the store lock, `git pack-objects --revs`
+over the commits since the newest packed one (no walk of older history; the
+paths let git choose good deltas) and then `git repack --geometric=2 -d`,
+which merges only the smallest packs so that pack sizes stay a geometric
+series: each object is rewritten O(log n) times and a store has at most about
+log2(n) packs. The amortised cost is {pack_share:.2f} ms per single
+acknowledgement ({100 * g["pack_s"] / g["seconds"]:.0f}% of the write time); one write in
+about {max(1, round(n / max(1, g["packs"]))):,} pays it ({g["pack_max_s"]:.2f} s at most here, during which
+other writers wait for the store lock).
+**The bound:** loose objects stay under about 6,700 files whatever the
+number of writes; a single acknowledgement writes 8 objects of about 4.5 KiB
+on disk each, so that is about 30 MiB at most ({g["loose_mib"]:.0f} MiB were loose at
+the end of this run, against 316 MiB before); and packs grow by
+about the `git gc` figure ({g["after_gc_mib"] * 10_000 / n:.1f} MiB per 10,000 single
+acknowledgements; an attendance list of 1,000 adds about
+{lists["after_gc_mib"] * 1024 / 10:.0f} KiB). It is crash-safe: git writes a new pack
+and its index under temporary names, renames them, and only then deletes the
+loose copies, so a process killed at any moment leaves every object readable
+(at worst a `tmp_pack_*` file, which `git gc` removes). A failed repack (disk
+full) is logged and leaves the objects loose; the commit it follows has
+already succeeded. If the writing process is killed while git packs, git
+finishes on its own; should the next writer start packing meanwhile, both
+only delete copies already in a newer pack. The bound counts objects, as
+git's does: bulk writes of few, large objects (the large tier below: about
+3,200 loose objects, 123 MiB) stay under it, and there `git gc` saves a
+fifth.
+"""
+
+
+def large_details(a: dict[str, Any] | None) -> str:
+    if not a:
+        return f"### 20,000 staff, 500 SOPs, 2,000,000 acknowledgements\n\n{MISSING}.\n"
+    return (
+        ack_details(a, "Large")
+        + f"""
+The store was written in {a["build_s"]:.0f} s, 50,000 records a transaction
+(bulk writes put each partition's new records in one segment, so the store
+holds few, large objects); the automatic packing ran {a["build_packs"]} times on the way
+(it counts objects, as git's `gc --auto` does, and a few thousand large ones
+stay under the limit). The repository is **{a["size_mib"]:.0f} MiB as written and
+{a["size_gc_mib"]:.0f} MiB after `git gc`** ({a["gc_s"]:.0f} s), about
+{a["size_gc_mib"] * 1024 * 1024 / a["acks"]:.0f} bytes an acknowledgement.
+"""
+    )
+
+
+def missed(t: dict[str, dict[str, Any]]) -> str:
+    """Where a goal is missed (computed, so the text cannot disagree with the table)."""
+    notes = []
+    s = t.get("store")
+    if s:
+        # At the edge of its goal on this machine: said in every run, met or not.
+        ratio = s["write_ms"] / s["git_commit_ms"]
+        verdict = "missed" if ratio > 0.25 else "met in this run, but at the edge"
+        notes.append(WRITE_NOTE.format(ratio=ratio, verdict=verdict))
+    if s and s["get_ms"] / s["git_show_ms"] > 0.2:
+        notes.append(
+            "- `Store.get` (reading *and parsing* an old version) is above a fifth of `git show`: "
+            "parsing the Markdown and front matter costs more than the read itself. The goal's "
+            "measure, reading the version (`Store.text`), is met by a wide margin."
+        )
+    for tier, limit in (("acks", 1.0), ("large", 10.0)):
+        a = t.get(tier)
+        if a and any(a[f"{k}_s"] >= limit for k in ("coverage", "pending")):
+            notes.append(f"- coverage or pending in the {tier} tier took {limit:.0f} s or more in this run.")
+        if a and tier == "large" and any(a[f"{k}_rss"] >= 1024 for k in ("coverage", "pending")):
+            notes.append("- coverage or pending at 2,000,000 acknowledgements used 1 GiB or more.")
+    a = t.get("large")
+    if a and a["coverage_s"] > 0.8 * 10:
+        notes.append(
+            f"- Met, but narrowly: `sop coverage --json` at 2,000,000 acknowledgements took "
+            f"{a['coverage_s']:.1f} s of the 10 s allowed. It prints every outstanding person "
+            "(hundreds of thousands, ~140 MB of indented JSON); the same report as tables takes "
+            f"{a['coverage_table_s']:.1f} s, and one SOP {a['coverage_one_s']:.1f} s."
+        )
+    if not notes:
+        return "Every goal is met in the figures above."
+    return "\n".join(notes)
+
+
+def render(t: dict[str, dict[str, Any]]) -> str:
+    """The whole of docs/benchmarks.md."""
+    machine = next(iter(t.values()))["machine"] if t else "unknown"
+    s, a = t.get("store"), t.get("acks")
+    parts = [
+        HEAD.format(
+            machine=machine,
+            default_min=_minutes(sum(t[k]["tier_s"] for k in ("store", "acks") if k in t)),
+            large_min=_minutes(t["large"]["tier_s"] if "large" in t else 0),
+        ),
+        "\n".join(goals(t)),
+        "\n## Where a goal is missed, or only just met\n",
+        missed(t),
+        FIXES,
+        "\n## Details\n",
+        store_details(s) if s else "",
+        STORE_NOTES,
+        ack_details(a, "Target") if a else "",
+        growth_details(a) if a else "",
+        large_details(t.get("large")),
+        TAIL,
+    ]
+    return "\n".join(parts)
+
+
+FIXES = """
+## What was changed for these goals
+
+- **Repository growth.** Single acknowledgements grew the repository by
+  316 MiB per 10,000 as loose objects, because the in-process writer never
+  ran git's automatic `gc`. The writer now packs loose objects itself once
+  about 6,700 are loose, at a cost bounded by what is loose (details and the
+  bound below, under *Repository growth*).
+- **`sop coverage --json` at 2,000,000 acknowledgements** peaked at 1,067 MiB:
+  the whole JSON text (~140 MB) and its encoded bytes were built before
+  printing. `emit_json` now writes as it encodes, with the exact layout of
+  `json.dumps(indent=2)` (a property test compares them) and 2.6 times faster
+  than the standard encoder, which with indentation is pure Python: encoding
+  the 2,000,000-acknowledgement report takes 1.9 s instead of 4.9 s.
+- **Writes.** Tree entries are no longer formatted again on every commit (a
+  cache of each entry's bytes: the 1,000-entry `sops/` tree costs 0.05 ms
+  instead of 0.5 ms), and big trees are stored in loose objects without zlib
+  (their ids do not compress; 0.5 ms less for `sops/`).
+- **Measuring memory.** Peak memory is read from GNU time's report on the
+  command: the rusage of a child forked straight from the (large) benchmark
+  process counts the pages it shared with it before it started the command,
+  and reported 461 MiB for `sop --help`.
+"""
+
+WRITE_NOTE = """\
+- **Recording a version: {ratio:.3f} of `git commit`, against a goal of 0.25
+  ({verdict}).** Full runs on 27 Nov 2026 gave 0.255, 0.267 and 0.202
+  (and 0.42 with a 2,000,000-acknowledgement build running beside it): the
+  goal is at the edge of what this machine gives. The write's own work is
+  about 2.5 ms: with the same store copied to a memory file system
+  (`/dev/shm`) `Store.update` takes 2.6 ms median on this machine under the
+  same load. The rest is the disk: a commit creates eight
+  files (two blobs, two trees and the commit as loose objects, `main.lock`,
+  the tag's lock, the tags-owed marker), and on this shared virtual disk
+  (ext4, mounted with `discard`) creating a file takes 0.03 to 0.6 ms, with
+  spikes of several ms while the journal commits (seen with `strace -T`).
+  `git commit` pays the same kind of file creations plus a process start and
+  an index rewrite; the ratio moves with whichever side a burst of load hits
+  (the two are timed alternately, round by round, to even that out). The
+  ratio was 0.11 at 1,000 commits on a quieter machine (the previous run of
+  this benchmark); the work per write does not grow with the store (the
+  `sops/` tree has one entry per file, the SOP's record one entry per
+  version of that SOP). Two costs were cut (see *What was changed*). What
+  is left is one file per object, which only writing each commit's objects
+  as one small pack would remove (two files instead of five, but then
+  thousands of packs until the next merge, slowing every reader); not done."""
+
+HEAD = """# Benchmarks
+
+Issue 6's scale goals, measured by `bench/run.py` in one run beside plain git
+doing the same storage work. Each figure is the **median** of repeated runs
+after warm-up runs; ratios compare medians. The machine is shared and noisy:
+ratios are steadier than absolute times.
+
+Machine: {machine}. Disk: ext4 on a shared virtual disk (mounted with
+`discard`); other engineers' test suites ran on the same two CPUs meanwhile.
+
+```
+make bench          # store tier + 200,000-acknowledgement tier ({default_min} here)
+make bench-large    # the 2,000,000-acknowledgement tier ({large_min} here)
+```
+
+Each tier keeps its figures in `bench/results/<tier>.json`, and this file is
+rendered from all kept tiers, so `make bench` refreshes the default tiers and
+keeps the last large one (each section says when it was measured).
+`.venv/bin/python bench/run.py --help` lists the options (`--repeat`,
+`--commits`, `--singles`, `--tier`, `--dir`, `--output`, and `--report-only`
+to render this file again from the kept figures).
+
+## Goals against measurements
+"""
+
+STORE_NOTES = """What is compared:
+
+- **Recording a new version.** `Store.update` parses the document, then, under
+  the store lock, writes the SOP's text and its record (`sops/<ID>.md`,
+  `sops/<ID>.json`), the trees and the commit as loose objects in-process,
+  moves `main` by compare-and-swap (git's `main.lock` protocol) and creates
+  the tag `sop/<ID>/v<N>`. `git commit -a` commits the same two changed files
+  in a non-bare clone (no tag). `sop update` is the same write from a new
+  process: Python start-up, imports, opening the store.
+- **Reading an old version.** `Store.text` looks the version's blob id up in
+  the SOP's record and reads that one object (packed by then: read through
+  one long-lived `git cat-file --batch`); `Store.get` also parses it.
+  `git show` starts a process and resolves `REV:PATH`.
+- **History.** `Store.history` reads one record file (every version with
+  its date, author, action, message) plus each version's tag; `git log --
+  PATH` walks all commits.
+- **Import.** `Store.add` of 500 SOPs validates and parses each, then writes
+  1,000 blobs, the trees and one commit, and 500 tags. Plain git: `git add
+  -A` and `git commit` of the same 1,000 files already in a working copy
+  (no tags).
+
+Durability matches git's defaults: objects and refs are written to a
+temporary file and renamed into place, in order (objects first, then the
+branch, then the tags), without `fsync` (git's default `core.fsync` also leaves
+loose objects and refs out). A process killed at any moment leaves the branch
+on a complete commit; a power cut can lose the last writes, as with git.
+"""
+
+TAIL = """
+## How the design scales
+
+- **Writes** cost the same at any size: a commit touches one bounded segment
+  per SOP version it records for (at most 64 records, or one list's new
+  records), the chain head, and
+  the trees above them (the `acks/` tree has one entry per SOP). Recording an
+  attendance list is linear in the list, not in the store. Loose objects are
+  packed automatically (above), so the repository grows by about the `git gc`
+  figure, not by a file-system block per object.
+- **Coverage** reads, from one snapshot, the `.ids` index (~20 bytes a
+  record) of every current and carried-over version, plus one small JSON
+  record per SOP and the staff registry, and does set arithmetic per
+  (unit, position) group, never per person and SOP. It is linear in the
+  number of current records. At 20,000 staff what dominates is output:
+  listing hundreds of thousands of outstanding names (`--json`); a summary
+  per SOP or per unit (`--unit`) stays fast.
+- **Pending** reads the segments of the SOPs that apply to the person and
+  parses only the matching line.
+- **Reads of packed objects** go through one `git cat-file --batch` process
+  per open store (~0.15 ms an object, against ~0.02 ms for a loose one); a
+  cold CLI pays GitPython's import (~90 ms) once it needs a packed object.
+
+The data shape: one SOP in eight (all of them in the large tier) applies to a
+quarter of the units; every third SOP has a second version, half of them
+editorial (acknowledgements carry over) and half with changed text (they do
+not), so coverage follows carry-over chains as in real use
+(`bench/acks.py` builds it).
+
+## Other benchmarks
+
+Not part of `make bench` (they measure one feature each, and their figures
+live with that feature's docs): `bench/bench_verify.py` times `sop audit
+verify` and each of its checks on a store of 1,000 commits (docs/audit.md),
+and `bench/review_bench.py` times a review session: decisions, the structural
+diff, approval.
+"""
