@@ -130,7 +130,10 @@ def step_review(store_path: Path) -> None:
         result = session.approve(by=HEAD_OF_OFFICE, effective_date="2026-12-01")
         click.echo(
             f"approved by {HEAD_OF_OFFICE} in one commit {(result.commit or '')[:10]}: "
-            f"new versions {result.versions}, kept {list(result.kept)}"
+            "new versions "
+            + ", ".join(f"{k} v{v}" for k, v in result.versions.items())
+            + "; kept "
+            + (", ".join(result.kept) or "none")
         )
         click.echo(f"  sop --store {store_path} review diff {session.id} --format html -o review.html")
 
@@ -147,7 +150,7 @@ def step_audit(store_path: Path) -> None:
     from soplib.report_render import render_report
     from soplib.verify import verify
 
-    _heading("Audit: history, periodic reviews, printing, integrity")
+    _heading("5. Audit: history, blame, periodic reviews, printing, integrity, report")
     with Store.open(store_path) as store:
         hist = audit_history(store, "KPU-NTB-SOP-04")
         click.echo(f"KPU-NTB-SOP-04 in force on {hist.on}: version {hist.in_force}")
@@ -211,7 +214,7 @@ def step_internalisation(store_path: Path) -> None:
     from soplib.cli.ack import print_coverage
     from soplib.staff import parse_staff_csv
 
-    _heading("Internalisation: staff, briefings, acknowledgements, coverage")
+    _heading("3. Internalisation: staff, briefings, acknowledgements, coverage")
     with Store.open(store_path) as store:
         result = import_staff(store, demo_staff_csv(), by=CHAIR)
         click.echo(f"imported {len(result.added)} staff from {demo_staff_csv().name}")
@@ -276,7 +279,7 @@ def step_reliability(store_path: Path) -> None:
 
     from soplib import Store, list_acks, verify_chain
 
-    _heading("Reliability: a writer killed with kill -9, ten times")
+    _heading("4. Reliability: a writer killed with kill -9, ten times")
     rng = random.Random(6)  # noqa: S311 (kill delays, not a secret)
     read_end, write_end = os.pipe()
     for n in range(10):
