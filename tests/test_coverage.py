@@ -131,3 +131,24 @@ def test_every_internalisation_command_is_documented() -> None:
         "sop pending",
     ):
         assert f"`{command}" in docs, command
+
+
+def test_cli_update_editorial_carries_acknowledgements_over(
+    staffed_store: Store, cli: CliRun, tmp_path: Path
+) -> None:
+    acknowledge(staffed_store, ANI, SOP1, by=ACTOR)
+    edited = tmp_path / "sop1.md"
+    text = staffed_store.get(SOP1).text
+    edited.write_text(text.replace("secara langsung", "secara langsung (luring)"), encoding="utf-8")
+    refused = cli("update", str(edited), "--by", ACTOR, "-m", "redaksi", "--editorial", "  ")
+    assert refused.exit_code == 1 and "--editorial needs a reason" in refused.output
+    r = cli("update", str(edited), "--by", ACTOR, "-m", "redaksi", "--editorial", "perbaikan redaksi")
+    assert r.exit_code == 0, r.output
+    assert "carry over" in r.output
+    s = _by_id(json.loads(cli("coverage", SOP1, "--json").output))[SOP1]
+    assert (s["version"], s["acknowledged"]) == (2, 1)
+    # The same kind of change without --editorial: the acknowledgement no longer counts.
+    edited.write_text(text.replace("secara langsung", "secara langsung (daring)"), encoding="utf-8")
+    assert cli("update", str(edited), "--by", ACTOR, "-m", "isi berubah").exit_code == 0
+    s = _by_id(json.loads(cli("coverage", SOP1, "--json").output))[SOP1]
+    assert (s["version"], s["acknowledged"]) == (3, 0)

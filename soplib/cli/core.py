@@ -46,14 +46,26 @@ def add(
 @by_option
 @click.option("--message", "-m", required=True, help="Why the SOP changed (required).")
 @click.option("--effective-date", metavar="YYYY-MM-DD", help="Date it takes effect (default: today).")
+@click.option(
+    "--editorial",
+    metavar="REASON",
+    help="Mark the change editorial (wording, typos): acknowledgements of the previous version carry over.",
+)
 @click.pass_context
-def update(ctx: click.Context, file: Path, by: str, message: str, effective_date: str | None) -> None:
+def update(
+    ctx: click.Context, file: Path, by: str, message: str, effective_date: str | None, editorial: str | None
+) -> None:
     """Save a new version of an SOP directly, without a review session (recorded as 'update')."""
-    from soplib import load, parse_date
+    from soplib import InvalidInputError, load, parse_date
 
+    if editorial is not None and not editorial.strip():
+        raise InvalidInputError("--editorial needs a reason, e.g. --editorial 'perbaikan salah ketik'")
     store = open_store(ctx)
-    v = store.update(load(file), by=by, message=message, effective_date=parse_date(effective_date))
-    success(f"saved {v.id} v{v.version}")
+    v = store.update(
+        load(file), by=by, message=message, effective_date=parse_date(effective_date), editorial=editorial
+    )
+    note = "; acknowledgements of the previous version carry over (editorial)" if editorial else ""
+    success(f"saved {v.id} v{v.version}{note}")
 
 
 @click.command("list")
