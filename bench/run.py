@@ -146,11 +146,11 @@ class PackTimer:
             original(repo, head)
             self.times.append(time.perf_counter() - start)
 
-        GitRepo.pack_loose = timed  # type: ignore[method-assign]
+        GitRepo.pack_loose = timed
         return self
 
     def __exit__(self, *exc: object) -> None:
-        GitRepo.pack_loose = self._original  # type: ignore[method-assign]
+        GitRepo.pack_loose = self._original
 
 
 def machine() -> str:

@@ -56,7 +56,7 @@ def _tree_sort_key(item: tuple[str, tuple[int, str]]) -> bytes:
 
 def object_id(kind: str, data: bytes) -> str:
     """The id git gives an object of ``kind`` with ``data`` (computed, not written)."""
-    return hashlib.sha1(b"%s %d\0%s" % (kind.encode(), len(data), data)).hexdigest()  # noqa: S324 (git's id)
+    return hashlib.sha1(b"%s %d\0%s" % (kind.encode(), len(data), data), usedforsecurity=False).hexdigest()
 
 
 def write_all(fd: int, data: bytes, offset: int | None = None) -> None:
@@ -188,7 +188,11 @@ class GitRepo:
         header, _, data = raw.partition(b"\0")
         kind, _, size = header.partition(b" ")
         # The id is the hash of the content: a damaged file cannot pass for the object.
-        if hashlib.sha1(raw).hexdigest() != sha or not size.isdigit() or int(size) != len(data):  # noqa: S324
+        if (
+            hashlib.sha1(raw, usedforsecurity=False).hexdigest() != sha
+            or not size.isdigit()
+            or int(size) != len(data)
+        ):
             raise StoreError(f"object {sha} in {self.git_dir} is damaged (its content does not match its id)")
         return kind.decode(), data
 
@@ -259,7 +263,7 @@ class GitRepo:
         fsync: a killed process cannot lose what the kernel already holds.
         """
         raw = b"%s %d\0%s" % (kind.encode(), len(data), data)
-        sha = hashlib.sha1(raw).hexdigest()  # noqa: S324 (git's object id)
+        sha = hashlib.sha1(raw, usedforsecurity=False).hexdigest()  # git's object id, not a secret
         folder = self._objects / sha[:2]
         path = folder / sha[2:]
         if path.is_file():

@@ -224,7 +224,7 @@ class Review:
                 SopReviewStatus(
                     sop=sop_id,
                     version=version,
-                    outcome=outcome.action if outcome else None,  # type: ignore[arg-type]
+                    outcome=next((o for o in OUTCOMES if outcome and o == outcome.action), None),
                     decided=len(decided),
                     undecided=()
                     if whole

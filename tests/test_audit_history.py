@@ -94,7 +94,7 @@ def test_withdrawn_sop_is_in_force_until_its_withdrawal(versions: Store) -> None
 def test_in_force_uses_effective_dates_of_todays_record(versions: Store) -> None:
     info = versions.info(SOP)
     assert in_force(info, "2026-01-04") is None
-    assert [in_force(info, d).version for d in ("2026-01-05", "2026-03-14", "2026-03-15", "2026-07-01")] == [  # type: ignore[union-attr]
+    assert [in_force(info, d).version for d in ("2026-01-05", "2026-03-14", "2026-03-15", "2026-07-01")] == [
         1,
         1,
         2,

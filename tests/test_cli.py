@@ -320,7 +320,10 @@ def test_the_default_store_is_sop_store_in_the_current_folder(
 def test_the_installed_command_runs_in_a_real_process(tmp_path: Path) -> None:
     store = tmp_path / "store"
     env_args = ["--store", str(store)]
-    run = lambda *a: subprocess.run([str(SOP_BIN), *env_args, *a], capture_output=True, text=True)  # noqa: E731
+
+    def run(*a: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(SOP_BIN), *env_args, *a], capture_output=True, text=True)
+
     assert run("init").returncode == 0
     f = write_sop(tmp_path, "AB-01")
     assert run("add", str(f), "--by", ACTOR).returncode == 0

@@ -667,7 +667,7 @@ def test_demo_kills_a_writer_and_loses_nothing(tmp_path: Path, capsys: pytest.Ca
     store.close()
     step_reliability(store.path)
     out = capsys.readouterr().out
-    reported = int(re.search(r"(\d+) acknowledgements reported", out).group(1))  # type: ignore[union-attr]
+    reported = int(re.search(r"(\d+) acknowledgements reported", out).group(1))
     assert reported > 0 and "0 lost; 0 stray files; hash chain intact: True" in out, out
     with Store.open(store.path) as after:
         assert len(list_acks(after)) >= reported

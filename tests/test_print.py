@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, CHROMIUM, CliRun, chromium, write_sop
+from conftest import ACTOR, CliRun, chromium, needs_chromium, write_sop
 
 from soplib import Store, load
 from soplib.cli.demo import demo_files
@@ -141,7 +141,7 @@ def test_cli_print_versions(demo_store: Store, tmp_path: Path, cli: CliRun) -> N
     assert cli("print", "KPU-NTB-SOP-04").exit_code == 2
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+@needs_chromium
 def test_print_in_a_real_browser(demo_store: Store, tmp_path: Path, cli: CliRun) -> None:
     page = tmp_path / "sop.html"
     assert cli("print", "KPU-NTB-SOP-02", "-o", str(page)).exit_code == 0
@@ -155,7 +155,7 @@ def test_print_in_a_real_browser(demo_store: Store, tmp_path: Path, cli: CliRun)
     assert dom.count("<td>Pengadministrasi Umum</td>") == 4
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+@needs_chromium
 def test_hostile_page_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
     store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
     page = tmp_path / "evil.html"

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, ANI, BUDI, CHROMIUM, CITRA, DEDI, CliRun, chromium, write_sop
+from conftest import ACTOR, ANI, BUDI, CITRA, DEDI, CliRun, chromium, needs_chromium, write_sop
 
 from soplib import Store
 from soplib.report import audit_report
@@ -175,7 +175,7 @@ def test_cli_report(audited: Store, cli: CliRun, tmp_path: Path) -> None:
     assert cli("audit", "verify", "--head", data["head"]).exit_code == 0
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+@needs_chromium
 def test_report_in_a_real_browser(audited: Store, tmp_path: Path, cli: CliRun) -> None:
     page = tmp_path / "report.html"
     assert cli("audit", "report", "--as-of", "2026-04-10", "-o", str(page)).exit_code == 0
@@ -191,7 +191,7 @@ def test_report_in_a_real_browser(audited: Store, tmp_path: Path, cli: CliRun) -
     assert shot.read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (CI installs Debian's chromium package)")
+@needs_chromium
 def test_hostile_report_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
     store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
     page = tmp_path / "r.html"

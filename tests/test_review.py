@@ -52,7 +52,7 @@ def test_a_whole_review(demo_store: Store) -> None:
         S1, answers={**YES, "easy_to_carry_out": False}, notes={"general": "perlu arsip"}, by=ACTOR
     )
     session.propose(parse(NEW_SOP), by="budi", reason="belum ada SOP arsip")
-    assert session.decision(S1, "prosedur/5").action == "remove"  # type: ignore[union-attr]
+    assert session.decision(S1, "prosedur/5").action == "remove"
     assert [e.action for e in session.log() if e.key == "prosedur/5"] == ["keep", "remove"]
     (d1,) = session.diff(S1)
     assert d1.counts() == {"kept": 6, "changed": 1, "removed": 2, "added": 2, "moved": 0}
@@ -70,7 +70,7 @@ def test_a_whole_review(demo_store: Store) -> None:
     meta = demo_store.info(S1).latest.meta
     assert meta["decisions"] == {"kept": 6, "removed": 2, "replaced": 1, "added": 2}
     assert [s.status for s in demo_store.sops() if s.id == S2] == ["withdrawn"]
-    assert demo_store.info(S2).withdrawn["session"] == session.id  # type: ignore[index]
+    assert demo_store.info(S2).withdrawn["session"] == session.id
     assert demo_store.get(S3).version == 1
     assert demo_store.get("KPU-NTB-SOP-05").session == session.id
     assert session.header().status == "approved"
@@ -264,7 +264,7 @@ def test_the_api_script_in_the_docs_runs(capsys: pytest.CaptureFixture[str]) -> 
     exec(compile(code, "docs/api.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "KPU-NTB-SOP-01 revise 9 ()" in out and "{'KPU-NTB-SOP-01': 2, 'KPU-NTB-SOP-05': 1}" in out
-    namespace["store"].close()  # type: ignore[attr-defined]
+    namespace["store"].close()
 
 
 def test_retract_an_addition_and_a_proposal(demo_store: Store) -> None:

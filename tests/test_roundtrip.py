@@ -217,7 +217,7 @@ def test_edits_change_only_the_touched_lines() -> None:
         if not expected:
             return  # removing every item leaves no document to parse
         doc = parse(text)
-        new_text = apply_edits(doc, edits)  # type: ignore[arg-type]
+        new_text = apply_edits(doc, edits)
         new = parse(new_text)
         assert [(i.kind, normalise(i.text)) for i in new.items] == expected
         assert new.front == doc.front

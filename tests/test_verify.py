@@ -52,7 +52,7 @@ def plain_commit(store_path: Path, tmp_path: Path, edit: Callable[[Path], None],
 
 def kinds(store_path: Path, **kwargs: object) -> set[str]:
     with Store.open(store_path) as s:
-        report = verify(s, **kwargs)  # type: ignore[arg-type]
+        report = verify(s, **kwargs)
     return {f.kind for f in report.findings}
 
 
