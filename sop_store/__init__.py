@@ -1,61 +1,62 @@
-"""sop_store: soplib's persistence, a git repository written in-process.
+"""sop_store: git records, written and read in-process.
 
-It knows about commits, files and versioned documents, never about SOPs'
-contents; ``soplib`` builds the domain on top of it. It never imports soplib.
+A store is a bare git repository whose ``main`` branch holds records as files,
+changed one commit at a time under a lock, refs moved only by compare-and-swap.
+This package knows commits, trees, files, tags and signatures, never what the
+records mean (that is ``soplib``'s business); it never imports soplib.
 """
 
 import logging as _logging
 
-from sop_store.documents import (
-    ACTIVE,
-    WITHDRAWN,
-    DocInfo,
-    VersionInfo,
-    blob_id,
-    doc_ids,
-    doc_info,
-    put_version,
-    read_version,
-    tag_name,
-    withdraw,
-)
+from sop_store.commit import Commit, Person, format_message, one_line, parse_commit, parse_trailers
 from sop_store.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    Phrase,
     SopError,
     StoreBusyError,
     StoreError,
 )
+from sop_store.gitcmd import GitResult, GitRunner
 from sop_store.ids import validate_doc_id, validate_name, validate_path
-from sop_store.store import GitStore, Snapshot, Transaction, iso, parse_trailers
+from sop_store.objects import object_id
+from sop_store.refs import BRANCH, anomalies
+from sop_store.repo import MODE_BLOB, MODE_TREE, Repository, TreeEntries
+from sop_store.snapshot import Snapshot, Transaction, canonical_json
+from sop_store.store import GitStore, Signer
 
 __all__ = [
-    "ACTIVE",
-    "WITHDRAWN",
+    "BRANCH",
+    "MODE_BLOB",
+    "MODE_TREE",
+    "Commit",
     "ConflictError",
-    "DocInfo",
+    "GitResult",
+    "GitRunner",
     "GitStore",
     "InvalidInputError",
     "NotFoundError",
+    "Person",
+    "Phrase",
+    "Repository",
+    "Signer",
     "Snapshot",
     "SopError",
     "StoreBusyError",
     "StoreError",
     "Transaction",
-    "VersionInfo",
-    "blob_id",
-    "doc_ids",
-    "doc_info",
-    "iso",
+    "TreeEntries",
+    "anomalies",
+    "canonical_json",
+    "format_message",
+    "object_id",
+    "one_line",
+    "parse_commit",
     "parse_trailers",
-    "put_version",
-    "read_version",
-    "tag_name",
     "validate_doc_id",
     "validate_name",
     "validate_path",
-    "withdraw",
 ]
 
 # A library logs; whoever runs it decides what is shown. Without this, Python

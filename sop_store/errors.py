@@ -11,15 +11,57 @@ import ``soplib`` while every error either package raises must still be a
     ├── NotFoundError         (also LookupError: unknown SOP, version, path …)
     └── InvalidInputError     (also ValueError: a bad id, key, path or option)
 
-GitPython exceptions are converted where they arise and re-raised ``from`` the
-original, so a caller only ever has to catch :class:`SopError`.
+A message is an English template with named ``{placeholders}`` and the values
+to fill them; ``str(error)`` is the English sentence, and :meth:`SopError.localized`
+gives it in another language through a catalogue lookup (the CLI's job). The
+class names are the keywords the message catalogue is extracted by, so the first
+argument is always a literal string.
+
+GitPython and gitdb exceptions are converted where they arise and re-raised
+``from`` the original, so a caller only ever has to catch :class:`SopError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+
+class Phrase(str):
+    """A message parameter that is itself English text to translate (``Phrase("staff id")``)."""
+
+    __slots__ = ()
+
 
 class SopError(Exception):
-    """Base class of every error soplib and sop_store raise."""
+    """Base class of every error soplib and sop_store raise.
+
+    >>> str(SopError("no SOP {id} in the store", id="KPU-01"))
+    'no SOP KPU-01 in the store'
+    """
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.template = message
+        self.params: Mapping[str, object] = params
+        super().__init__(_fill(message, params, str))
+
+    def localized(self, translate: Callable[[str], str]) -> str:
+        """The message with ``translate`` applied to its template (and to nested errors)."""
+
+        def show(value: object) -> str:
+            if isinstance(value, SopError):
+                return value.localized(translate)
+            return translate(value) if isinstance(value, Phrase) else str(value)
+
+        return _fill(translate(self.template), self.params, show)
+
+
+def _fill(template: str, params: Mapping[str, object], show: Callable[[object], str]) -> str:
+    if not params:
+        return template
+    try:
+        return template.format(**{k: show(v) for k, v in params.items()})
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: never crash
+        return template + " (" + ", ".join(f"{k}={show(v)}" for k, v in params.items()) + ")"
 
 
 class StoreError(SopError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sop_store.errors import InvalidInputError
+from sop_store.errors import InvalidInputError, Phrase
 
 # SOP ids: upper case, as offices write them (KPU-SOP-01, SOP.PEMILU.02).
 _DOC_ID = re.compile(r"[A-Z0-9][A-Z0-9._-]{1,63}")
@@ -30,8 +30,9 @@ def validate_doc_id(value: object) -> str:
     """
     if not isinstance(value, str) or not _DOC_ID.fullmatch(value) or not _ref_safe(value):
         raise InvalidInputError(
-            f"invalid SOP id {value!r}: use 2-64 characters of A-Z, 0-9, '.', '_', '-', "
-            "starting with a letter or digit (no '..', not ending in '.' or '.lock')"
+            "invalid SOP id {value}: use 2-64 characters of A-Z, 0-9, '.', '_', '-', "
+            "starting with a letter or digit (no '..', not ending in '.' or '.lock')",
+            value=repr(value),
         )
     return value
 
@@ -46,8 +47,10 @@ def validate_name(value: object, *, what: str = "id") -> str:
     """
     if not isinstance(value, str) or not _NAME.fullmatch(value) or not _ref_safe(value):
         raise InvalidInputError(
-            f"invalid {what} {value!r}: use 1-64 characters of letters, digits, '.', '_', '-', "
-            "starting with a letter or digit (no '..', not ending in '.' or '.lock')"
+            "invalid {what} {value}: use 1-64 characters of letters, digits, '.', '_', '-', "
+            "starting with a letter or digit (no '..', not ending in '.' or '.lock')",
+            what=Phrase(what),
+            value=repr(value),
         )
     return value
 
@@ -63,5 +66,5 @@ def validate_path(path: str) -> str:
     """
     parts = path.split("/")
     if not path or any(not _PATH_PART.fullmatch(p) or ".." in p for p in parts):
-        raise InvalidInputError(f"invalid store path {path!r}")
+        raise InvalidInputError("invalid store path {path}", path=repr(path))
     return path

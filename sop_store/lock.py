@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sop_store.errors import StoreBusyError, StoreError
-from sop_store.gitrepo import write_all
+from sop_store.objects import write_all
 
 DEFAULT_TIMEOUT = 30.0
 _NOTE_MAX = 64 * 1024
@@ -43,7 +43,9 @@ class StoreLock:
         try:
             fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise StoreError(f"cannot open the store lock {self._path}: {exc.strerror}") from exc
+            raise StoreError(
+                "cannot open the store lock {path}: {reason}", path=self._path, reason=exc.strerror
+            ) from exc
         deadline = time.monotonic() + self._timeout
         delay = 0.001
         while True:
@@ -55,8 +57,9 @@ class StoreLock:
                     if not wait:
                         return False
                     raise StoreBusyError(
-                        f"the store is busy: another process held {self._path} for "
-                        f"{self._timeout:.0f} s; try again"
+                        "the store is busy: another process held {path} for {seconds} s; try again",
+                        path=self._path,
+                        seconds=f"{self._timeout:.0f}",
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
@@ -65,7 +68,9 @@ class StoreLock:
                 self.left = os.pread(fd, _NOTE_MAX, 0)
             except OSError as exc:
                 os.close(fd)
-                raise StoreError(f"cannot read the store lock {self._path}: {exc.strerror}") from exc
+                raise StoreError(
+                    "cannot read the store lock {path}: {reason}", path=self._path, reason=exc.strerror
+                ) from exc
             self._fd = fd
             self._noted = bool(self.left)
             return True
@@ -79,7 +84,9 @@ class StoreLock:
             # unreadable; the newline ends the note before any older, longer one's tail.
             write_all(self._fd, data + b"\n", 0)
         except OSError as exc:
-            raise StoreError(f"cannot write to the store: {exc.strerror or exc} ({self._path})") from exc
+            raise StoreError(
+                "cannot write to the store: {reason} ({path})", reason=exc.strerror or exc, path=self._path
+            ) from exc
 
     def release(self) -> None:
         if self._fd is not None:

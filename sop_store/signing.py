@@ -1,99 +1,34 @@
-"""Signing soplib's commits the way git does with SSH keys (``gpg.format=ssh``).
+"""SSH signatures on commits, made and checked the way git does (``gpg.format=ssh``).
 
-When the store's git config says ``gpg.format=ssh``, ``user.signingKey=<key>``
-and ``commit.gpgSign=true``, every commit soplib writes carries a ``gpgsig``
-header made by ``ssh-keygen -Y sign -n git`` over the commit payload, exactly
-as ``git commit -S`` would write it; ``git verify-commit`` and ``git log
---show-signature`` then check it with ``gpg.ssh.allowedSignersFile``.
+A signed commit carries a ``gpgsig`` header made by ``ssh-keygen -Y sign -n git``
+over the commit without that header, exactly as ``git commit -S`` writes it.
 
-Signing spawns ``ssh-keygen`` once per commit (a few milliseconds), so it is
-only done when the store is configured for it. A configured but unusable key is
-an error: soplib never silently writes an unsigned commit into a signed store.
+Which key signs and which keys are trusted come only from the person running
+soplib (their environment, their options), never from the store's own git
+config: whoever controls a repository controls its config, and a config that
+names the verification program or the allowed-signers file can make a forged
+signature look good. The program is ``ssh-keygen`` found on the user's PATH.
+
+    >>> signature = ssh_sign(payload, key="~/.ssh/sop_signing")
+    >>> check_signature(payload, signature, allowed_signers="allowed_signers", principal="ani")
 """
 
 from __future__ import annotations
 
-import configparser
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sop_store.errors import StoreError
 
-# Takes the commit payload, returns the ASCII-armoured signature.
-Signer = Callable[[bytes], str]
+PROGRAM = "ssh-keygen"
+NAMESPACE = "git"
 
 
-@dataclass(frozen=True)
-class SigningConfig:
-    """What the store's git config says about SSH signing."""
-
-    key: str
-    program: str
-    sign_commits: bool
-    allowed_signers: str | None
-
-    def signer(self) -> Signer:
-        """A function that signs one commit payload with :attr:`key`."""
-        return lambda payload: ssh_sign(payload, key=self.key, program=self.program)
-
-
-def load(git_dir: Path) -> SigningConfig | None:
-    """The store's SSH signing set-up (its own ``config`` file only), or None.
-
-    Only the repository's config counts, not the user's global one: whether a
-    store's history is signed is a property of the store, the same for every
-    person and process that writes to it.
-    """
-    try:
-        text = (git_dir / "config").read_text(encoding="utf-8", errors="replace").lower()
-    except FileNotFoundError:
-        text = ""
-    except OSError as exc:
-        raise StoreError(f"cannot read {git_dir / 'config'}: {exc}") from exc
-    if "gpg" not in text and "include" not in text:
-        # No signing set-up can be there: skip GitPython's config parser, whose
-        # import (~90 ms) a cold `sop` command would otherwise pay.
-        return None
-    import git
-
-    try:
-        parser = git.GitConfigParser(str(git_dir / "config"), read_only=True)
-        parser.read()
-    except (OSError, ValueError, configparser.Error) as exc:
-        raise StoreError(f"cannot read {git_dir / 'config'}: {exc}") from exc
-
-    def values(section: str, option: str) -> str | None:
-        if not parser.has_option(section, option):
-            return None
-        return str(parser.get_value(section, option, ""))
-
-    return read_config(values)
-
-
-def read_config(values: Callable[[str, str], str | None]) -> SigningConfig | None:
-    """The SSH signing set-up from ``values(section, option)``, or None if there is none."""
-    if (values("gpg", "format") or "").lower() != "ssh":
-        return None
-    key = values("user", "signingkey")
-    if not key:
-        return None
-    return SigningConfig(
-        key=key,
-        program=values('gpg "ssh"', "program") or "ssh-keygen",
-        sign_commits=_true(values("commit", "gpgsign")),
-        allowed_signers=values('gpg "ssh"', "allowedsignersfile"),
-    )
-
-
-def _true(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("true", "yes", "on", "1")
-
-
-def ssh_sign(payload: bytes, *, key: str, program: str = "ssh-keygen") -> str:
+def ssh_sign(payload: bytes, *, key: str) -> str:
     """Sign ``payload`` in git's namespace; the armoured signature (ends with a newline).
 
     ``key`` is a key file (private, or public with the private half in
@@ -107,30 +42,103 @@ def ssh_sign(payload: bytes, *, key: str, program: str = "ssh-keygen") -> str:
             key_file = Path(os.path.expanduser(key))
         try:
             done = subprocess.run(
-                [program, "-Y", "sign", "-n", "git", "-f", str(key_file)],
+                [PROGRAM, "-Y", "sign", "-n", NAMESPACE, "-f", str(key_file)],
                 input=payload,
                 capture_output=True,
                 timeout=60,
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise StoreError(f"cannot sign the commit with {program}: {exc}; check gpg.ssh.program") from exc
+            raise StoreError(
+                "cannot sign the commit with {program}: {reason}", program=PROGRAM, reason=exc
+            ) from exc
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise StoreError(
-            f"cannot sign the commit with user.signingKey {key}: {reason[-1] if reason else 'failed'}; "
-            "nothing was written (fix the key or unset commit.gpgSign)"
+            "cannot sign the commit with the key {key}: {reason}; nothing was written",
+            key=key,
+            reason=reason[-1] if reason else "failed",
         )
     return done.stdout.decode("ascii")
 
 
-def add_signature(commit: bytes, signature: str) -> bytes:
-    """Insert a ``gpgsig`` header into a commit object, as git does.
+Verdict = Literal["good", "bad", "unknown-key", "wrong-signer"]
 
-    The header goes after the last header line; continuation lines of the
-    signature start with one space.
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What checking one signature found: ``good``, or why not, and whose key it was."""
+
+    verdict: Verdict
+    principals: tuple[str, ...] = ()  # who the allowed-signers file says holds the key
+    detail: str = ""
+
+
+def check_signature(
+    payload: bytes, signature: str, *, allowed_signers: Path, principal: str
+) -> SignatureCheck:
+    """Check that ``signature`` over ``payload`` was made by ``principal``'s key in ``allowed_signers``.
+
+    ``good`` only when the signature matches the payload and the key is listed
+    for ``principal``. Otherwise ``wrong-signer`` (a valid key of someone else),
+    ``unknown-key`` (no allowed signer has it) or ``bad``.
     """
-    head, sep, message = commit.partition(b"\n\n")
-    lines = signature.rstrip("\n").split("\n")
-    header = "gpgsig " + "\n ".join(lines)
-    return head + b"\n" + header.encode("ascii") + sep + message
+    with tempfile.TemporaryDirectory(prefix="soplib-verify-") as tmp:
+        sig = Path(tmp) / "commit.sig"
+        sig.write_text(signature)
+        done = _run(
+            [
+                PROGRAM,
+                "-Y",
+                "verify",
+                "-f",
+                str(allowed_signers),
+                "-I",
+                principal,
+                "-n",
+                NAMESPACE,
+                "-s",
+                str(sig),
+            ],
+            payload,
+        )
+        if done.returncode == 0:
+            return SignatureCheck("good", (principal,))
+        found = _run([PROGRAM, "-Y", "find-principals", "-f", str(allowed_signers), "-s", str(sig)], b"")
+        principals = tuple(found.stdout.decode("utf-8", "replace").split()) if found.returncode == 0 else ()
+        if not principals:
+            return SignatureCheck("unknown-key", (), _last_line(done.stderr))
+        # The key is someone's: is the signature itself sound? Check it as theirs.
+        own = _run(
+            [
+                PROGRAM,
+                "-Y",
+                "verify",
+                "-f",
+                str(allowed_signers),
+                "-I",
+                principals[0],
+                "-n",
+                NAMESPACE,
+                "-s",
+                str(sig),
+            ],
+            payload,
+        )
+        if own.returncode == 0:
+            return SignatureCheck("wrong-signer", principals)
+        return SignatureCheck("bad", principals, _last_line(own.stderr))
+
+
+def _run(argv: list[str], payload: bytes) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(argv, input=payload, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise StoreError(
+            "cannot check a signature with {program}: {reason}", program=PROGRAM, reason=exc
+        ) from exc
+
+
+def _last_line(data: bytes) -> str:
+    lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
+    return lines[-1] if lines else ""

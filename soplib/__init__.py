@@ -1,247 +1,281 @@
 """soplib: an office's SOPs as versioned Markdown in a git store.
 
-Reviewed step by step, approved, acknowledged by the staff they apply to, and
-auditable years later. Start with :class:`Store`::
+Reviewed step by step, approved by the people allowed to, acknowledged by the
+staff they apply to, and auditable years later. Everything starts from a
+:class:`Store`, with one collection per domain noun::
 
-    from soplib import Store, load
-    store = Store.init("sop-store")
-    store.add([load("kpu-01.md")], by="ani")
+    import soplib
+    store = soplib.Store.init("sop-store", language="id", time_zone="Asia/Makassar")
+    store.sops.add([soplib.load("kpu-01.md")], by="ani")
+    session = store.reviews.start(["KPU-01"], team={"ani": "chair"}, ref="SK 12/2026", by="ani")
+    store.acks.coverage().percent
+    store.audit.verify().ok
 
-The names below are imported on first use, not with the package: the ``sop``
-command line lives in ``soplib.cli``, and ``sop --help`` should not pay for
-pydantic, markdown-it and GitPython (about 0.2 s) before it prints anything.
+Values are frozen dataclasses with ``to_json()``; dates are ``datetime.date``,
+times aware ``datetime``; every error is a :class:`SopError`. The names below
+are imported on first use, not with the package: ``sop --help`` and ``sop show``
+must not pay for pydantic and markdown-it before they print anything.
 """
 
 import importlib as _importlib
 import logging as _logging
-import sys as _sys
-import types as _types
+from importlib.metadata import PackageNotFoundError as _NotInstalled
+from importlib.metadata import version as _version
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
+try:
+    __version__ = _version("soplib")
+except _NotInstalled:  # a source tree that was never installed
+    __version__ = "0+unknown"
+
 if _TYPE_CHECKING:  # the same names, imported eagerly for type checkers and readers
-    from soplib.ack import (
-        AckOutcome,
-        AckRecord,
-        ChainFinding,
-        ChainReport,
-        acknowledge,
-        list_acks,
-        verify_chain,
-    )
-    from soplib.anchor import Anchor, anchor
-    from soplib.audit import AsOf, AuditHistory, VersionRecord, as_of, audit_history, in_force
-    from soplib.blame import Blame, blame
-    from soplib.briefing import (
-        AttendanceResult,
-        Briefing,
-        create_briefing,
-        get_briefing,
-        list_briefings,
-        record_attendance,
-    )
-    from soplib.coverage import CoverageReport, PendingReport, SopCoverage, coverage, pending
+    from soplib.audit.ackchain import ChainFinding, ChainReport
+    from soplib.audit.anchors import Anchor
+    from soplib.audit.blame import Blame, BlameItem, Origin
+    from soplib.audit.due import DueReview
+    from soplib.audit.history import AsOf, AuditHistory, VersionEntry
+    from soplib.audit.report import AuditReport, Grade
+    from soplib.audit.verify import Finding, VerifyReport
+    from soplib.authority.grants import Grant
+    from soplib.authority.office import Profile
+    from soplib.clock import parse_date
     from soplib.criteria import CRITERIA
-    from soplib.dates import parse_date
-    from soplib.diff import FieldChange, ItemChange, Segment, StructuralDiff, structural, unified
-    from soplib.document import Audience, FrontMatter, Item, Section, SopDocument, load, parse
-    from soplib.due import DueReview, reviews_due
-    from soplib.edit import InsertAfter, InsertAtStart, Remove, Replace, apply_edits
+    from soplib.documents.diff import FieldChange, ItemChange, Segment, StructuralDiff, structural, unified
+    from soplib.documents.edit import InsertAfter, InsertAtStart, Remove, Replace, apply_edits
+    from soplib.documents.model import Audience, Declared, FrontMatter, Item, Ratifier, Section, SopDocument
+    from soplib.documents.parse import load, parse
+    from soplib.documents.procedure import Procedure, Step, procedures
+    from soplib.documents.records import Approver, SopRecord, VersionRecord
+    from soplib.documents.sops import SopSummary, SopVersion
     from soplib.errors import (
         ConflictError,
         InvalidInputError,
+        NotAllowedError,
         NotFoundError,
+        RecordError,
         RefusedError,
         SopError,
         SopFormatError,
         StoreBusyError,
         StoreError,
     )
-    from soplib.pack import build_pack
-    from soplib.printout import print_html
-    from soplib.render import render_html, render_json, render_text
-    from soplib.report import AuditReport, Grade, audit_report
-    from soplib.report_render import render_report
-    from soplib.review import Review
-    from soplib.review_log import ApprovalResult, LogEntry, SessionHeader, SopReviewStatus
-    from soplib.staff import ImportResult, StaffMember, deactivate_staff, get_staff, import_staff, list_staff
-    from soplib.store import HistoryEntry, SopSummary, SopVersion, Store
-    from soplib.verify import Finding, VerifyReport, verify
+    from soplib.outputs.redline import redline_html, redline_json, redline_text
+    from soplib.outputs.report_render import render_report
+    from soplib.people.ackrecords import AckRecord
+    from soplib.people.acks import AckOutcome, CarryOver
+    from soplib.people.briefings import AttendanceResult, Attendee, BriefedSop, Briefing, Skipped
+    from soplib.people.coverage import (
+        AckedSop,
+        CoverageReport,
+        PendingReport,
+        PendingSop,
+        SopCoverage,
+        UnitCoverage,
+    )
+    from soplib.people.staff import ImportResult, StaffMember
+    from soplib.review.log import (
+        AbandonEntry,
+        AddEntry,
+        ApprovalResult,
+        ApproveEntry,
+        DecisionEntry,
+        EvaluationEntry,
+        OutcomeEntry,
+        ProposalEntry,
+        RetractEntry,
+        SessionHeader,
+        SopReviewStatus,
+        TeamMember,
+    )
+    from soplib.review.session import Review
+    from soplib.store import Store
 
 # Public name -> the module that defines it (tests/test_api.py checks this against __all__).
 _EXPORTS = {
-    "AckOutcome": "soplib.ack",
-    "AckRecord": "soplib.ack",
-    "Anchor": "soplib.anchor",
-    "ApprovalResult": "soplib.review_log",
-    "AsOf": "soplib.audit",
-    "AttendanceResult": "soplib.briefing",
-    "Audience": "soplib.document",
-    "AuditHistory": "soplib.audit",
-    "AuditReport": "soplib.report",
-    "Blame": "soplib.blame",
-    "Briefing": "soplib.briefing",
+    "AbandonEntry": "soplib.review.log",
+    "AckOutcome": "soplib.people.acks",
+    "AckRecord": "soplib.people.ackrecords",
+    "AckedSop": "soplib.people.coverage",
+    "AddEntry": "soplib.review.log",
+    "Anchor": "soplib.audit.anchors",
+    "ApprovalResult": "soplib.review.log",
+    "ApproveEntry": "soplib.review.log",
+    "Approver": "soplib.documents.records",
+    "AsOf": "soplib.audit.history",
+    "AttendanceResult": "soplib.people.briefings",
+    "Attendee": "soplib.people.briefings",
+    "Audience": "soplib.documents.model",
+    "AuditHistory": "soplib.audit.history",
+    "AuditReport": "soplib.audit.report",
+    "Blame": "soplib.audit.blame",
+    "BlameItem": "soplib.audit.blame",
+    "BriefedSop": "soplib.people.briefings",
+    "Briefing": "soplib.people.briefings",
     "CRITERIA": "soplib.criteria",
-    "ChainFinding": "soplib.ack",
-    "ChainReport": "soplib.ack",
+    "CarryOver": "soplib.people.acks",
+    "ChainFinding": "soplib.audit.ackchain",
+    "ChainReport": "soplib.audit.ackchain",
     "ConflictError": "soplib.errors",
-    "CoverageReport": "soplib.coverage",
-    "DueReview": "soplib.due",
-    "FieldChange": "soplib.diff",
-    "Finding": "soplib.verify",
-    "FrontMatter": "soplib.document",
-    "Grade": "soplib.report",
-    "HistoryEntry": "soplib.store",
-    "ImportResult": "soplib.staff",
-    "InsertAfter": "soplib.edit",
-    "InsertAtStart": "soplib.edit",
+    "CoverageReport": "soplib.people.coverage",
+    "DecisionEntry": "soplib.review.log",
+    "Declared": "soplib.documents.model",
+    "DueReview": "soplib.audit.due",
+    "EvaluationEntry": "soplib.review.log",
+    "FieldChange": "soplib.documents.diff",
+    "Finding": "soplib.audit.verify",
+    "FrontMatter": "soplib.documents.model",
+    "Grade": "soplib.audit.report",
+    "Grant": "soplib.authority.grants",
+    "ImportResult": "soplib.people.staff",
+    "InsertAfter": "soplib.documents.edit",
+    "InsertAtStart": "soplib.documents.edit",
     "InvalidInputError": "soplib.errors",
-    "Item": "soplib.document",
-    "ItemChange": "soplib.diff",
-    "LogEntry": "soplib.review_log",
+    "Item": "soplib.documents.model",
+    "ItemChange": "soplib.documents.diff",
+    "NotAllowedError": "soplib.errors",
     "NotFoundError": "soplib.errors",
-    "PendingReport": "soplib.coverage",
+    "Origin": "soplib.audit.blame",
+    "OutcomeEntry": "soplib.review.log",
+    "PendingReport": "soplib.people.coverage",
+    "PendingSop": "soplib.people.coverage",
+    "Procedure": "soplib.documents.procedure",
+    "Profile": "soplib.authority.office",
+    "ProposalEntry": "soplib.review.log",
+    "Ratifier": "soplib.documents.model",
+    "RecordError": "soplib.errors",
     "RefusedError": "soplib.errors",
-    "Remove": "soplib.edit",
-    "Replace": "soplib.edit",
-    "Review": "soplib.review",
-    "Section": "soplib.document",
-    "Segment": "soplib.diff",
-    "SessionHeader": "soplib.review_log",
-    "SopCoverage": "soplib.coverage",
-    "SopDocument": "soplib.document",
+    "Remove": "soplib.documents.edit",
+    "Replace": "soplib.documents.edit",
+    "RetractEntry": "soplib.review.log",
+    "Review": "soplib.review.session",
+    "Section": "soplib.documents.model",
+    "Segment": "soplib.documents.diff",
+    "SessionHeader": "soplib.review.log",
+    "Skipped": "soplib.people.briefings",
+    "SopCoverage": "soplib.people.coverage",
+    "SopDocument": "soplib.documents.model",
     "SopError": "soplib.errors",
     "SopFormatError": "soplib.errors",
-    "SopReviewStatus": "soplib.review_log",
-    "SopSummary": "soplib.store",
-    "SopVersion": "soplib.store",
-    "StaffMember": "soplib.staff",
+    "SopRecord": "soplib.documents.records",
+    "SopReviewStatus": "soplib.review.log",
+    "SopSummary": "soplib.documents.sops",
+    "SopVersion": "soplib.documents.sops",
+    "StaffMember": "soplib.people.staff",
+    "Step": "soplib.documents.procedure",
     "Store": "soplib.store",
     "StoreBusyError": "soplib.errors",
     "StoreError": "soplib.errors",
-    "StructuralDiff": "soplib.diff",
-    "VerifyReport": "soplib.verify",
-    "VersionRecord": "soplib.audit",
-    "acknowledge": "soplib.ack",
-    "anchor": "soplib.anchor",
-    "apply_edits": "soplib.edit",
-    "as_of": "soplib.audit",
-    "audit_history": "soplib.audit",
-    "audit_report": "soplib.report",
-    "blame": "soplib.blame",
-    "build_pack": "soplib.pack",
-    "coverage": "soplib.coverage",
-    "create_briefing": "soplib.briefing",
-    "deactivate_staff": "soplib.staff",
-    "get_briefing": "soplib.briefing",
-    "get_staff": "soplib.staff",
-    "import_staff": "soplib.staff",
-    "in_force": "soplib.audit",
-    "list_acks": "soplib.ack",
-    "list_briefings": "soplib.briefing",
-    "list_staff": "soplib.staff",
-    "load": "soplib.document",
-    "parse": "soplib.document",
-    "parse_date": "soplib.dates",
-    "pending": "soplib.coverage",
-    "print_html": "soplib.printout",
-    "record_attendance": "soplib.briefing",
-    "render_html": "soplib.render",
-    "render_json": "soplib.render",
-    "render_report": "soplib.report_render",
-    "render_text": "soplib.render",
-    "reviews_due": "soplib.due",
-    "structural": "soplib.diff",
-    "unified": "soplib.diff",
-    "verify": "soplib.verify",
-    "verify_chain": "soplib.ack",
+    "StructuralDiff": "soplib.documents.diff",
+    "TeamMember": "soplib.review.log",
+    "UnitCoverage": "soplib.people.coverage",
+    "VerifyReport": "soplib.audit.verify",
+    "VersionEntry": "soplib.audit.history",
+    "VersionRecord": "soplib.documents.records",
+    "apply_edits": "soplib.documents.edit",
+    "load": "soplib.documents.parse",
+    "parse": "soplib.documents.parse",
+    "parse_date": "soplib.clock",
+    "procedures": "soplib.documents.procedure",
+    "redline_html": "soplib.outputs.redline",
+    "redline_json": "soplib.outputs.redline",
+    "redline_text": "soplib.outputs.redline",
+    "render_report": "soplib.outputs.report_render",
+    "structural": "soplib.documents.diff",
+    "unified": "soplib.documents.diff",
 }
 
 __all__ = [
     "CRITERIA",
+    "AbandonEntry",
     "AckOutcome",
     "AckRecord",
+    "AckedSop",
+    "AddEntry",
     "Anchor",
     "ApprovalResult",
+    "ApproveEntry",
+    "Approver",
     "AsOf",
     "AttendanceResult",
+    "Attendee",
     "Audience",
     "AuditHistory",
     "AuditReport",
     "Blame",
+    "BlameItem",
+    "BriefedSop",
     "Briefing",
+    "CarryOver",
     "ChainFinding",
     "ChainReport",
     "ConflictError",
     "CoverageReport",
+    "DecisionEntry",
+    "Declared",
     "DueReview",
+    "EvaluationEntry",
     "FieldChange",
     "Finding",
     "FrontMatter",
     "Grade",
-    "HistoryEntry",
+    "Grant",
     "ImportResult",
     "InsertAfter",
     "InsertAtStart",
     "InvalidInputError",
     "Item",
     "ItemChange",
-    "LogEntry",
+    "NotAllowedError",
     "NotFoundError",
+    "Origin",
+    "OutcomeEntry",
     "PendingReport",
+    "PendingSop",
+    "Procedure",
+    "Profile",
+    "ProposalEntry",
+    "Ratifier",
+    "RecordError",
     "RefusedError",
     "Remove",
     "Replace",
+    "RetractEntry",
     "Review",
     "Section",
     "Segment",
     "SessionHeader",
+    "Skipped",
     "SopCoverage",
     "SopDocument",
     "SopError",
     "SopFormatError",
+    "SopRecord",
     "SopReviewStatus",
     "SopSummary",
     "SopVersion",
     "StaffMember",
+    "Step",
     "Store",
     "StoreBusyError",
     "StoreError",
     "StructuralDiff",
+    "TeamMember",
+    "UnitCoverage",
     "VerifyReport",
+    "VersionEntry",
     "VersionRecord",
-    "acknowledge",
-    "anchor",
+    "__version__",
     "apply_edits",
-    "as_of",
-    "audit_history",
-    "audit_report",
-    "blame",
-    "build_pack",
-    "coverage",
-    "create_briefing",
-    "deactivate_staff",
-    "get_briefing",
-    "get_staff",
-    "import_staff",
-    "in_force",
-    "list_acks",
-    "list_briefings",
-    "list_staff",
     "load",
     "parse",
     "parse_date",
-    "pending",
-    "print_html",
-    "record_attendance",
-    "render_html",
-    "render_json",
+    "procedures",
+    "redline_html",
+    "redline_json",
+    "redline_text",
     "render_report",
-    "render_text",
-    "reviews_due",
     "structural",
     "unified",
-    "verify",
-    "verify_chain",
 ]
 
 
@@ -258,20 +292,5 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-class _Package(_types.ModuleType):
-    """soplib's module type: a public function wins over its same-named submodule.
-
-    Importing ``soplib.verify`` binds the module on the package as ``verify``;
-    the public name ``verify`` is the function of that module, as it was when
-    these names were imported eagerly.
-    """
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if isinstance(value, _types.ModuleType) and _EXPORTS.get(name) == value.__name__:
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-_sys.modules[__name__].__class__ = _Package
 # Warnings are for the program using soplib to show, not for Python's last-resort stderr handler.
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())

@@ -1,0 +1,1 @@
+"""Authority: the office profile and who may do what (grants)."""

@@ -1,0 +1,1 @@
+"""SOP documents: the format (front matter and items), edits, diffs, the procedure, and ``store.sops``."""

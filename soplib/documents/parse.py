@@ -1,0 +1,334 @@
+"""Parsing an SOP: front matter (:mod:`~soplib.documents.yamlsafe`, checked by pydantic) and body items.
+
+The body is parsed once with markdown-it-py (CommonMark plus GFM tables) into
+sections (headings) and items (each top-level list item with its sub-items,
+each table body row, each top-level paragraph or other block). The source text
+is kept as it is, so rendering an unmodified document gives the input back byte
+for byte, and edits change only the lines of the items they touch.
+
+    >>> doc = parse(text, source="kpu-01.md")
+    >>> doc.item("prosedur/2").text
+    'Petugas memeriksa kelengkapan berkas.'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import ValidationError
+
+from soplib.documents.model import (
+    LIST_FIELDS,
+    SCALAR_FIELDS,
+    Audience,
+    Declared,
+    FrontMatter,
+    Item,
+    ItemKind,
+    Ratifier,
+    Section,
+    SopDocument,
+    fingerprint,
+    split_lines,
+)
+from soplib.documents.yamlsafe import YamlError, read_yaml_with_lines
+from soplib.errors import SopFormatError
+
+_MD = MarkdownIt("commonmark").enable("table")
+_LIST_MARKER = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
+PREAMBLE = "preamble"
+MAX_BYTES = 4 * 1024 * 1024
+"""The largest SOP file soplib reads (4 MiB: a long SOP is tens of KiB)."""
+_FRONT_MAX = 256 * 1024
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+FIELDS = _fields(FrontMatter)
+
+
+def split_cells(row: str) -> list[str]:
+    """The cells of a GFM table row as written (``| a | b\\|c |`` -> ``['a', 'b\\|c']``)."""
+    row = row.strip()
+    row = row.removeprefix("|")
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
+def unescape_cell(cell: str) -> str:
+    """A GFM cell as a person reads it: ``\\|`` is a literal pipe."""
+    return cell.replace("\\|", "|")
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-") or "section"
+
+
+# -- front matter ---------------------------------------------------------------------
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SopFormatError("not UTF-8 text; save the file as UTF-8", source=source, line=line) from exc
+
+
+def _split_front(lines: list[str], source: str) -> tuple[str, int]:
+    if not lines or lines[0].lstrip("\ufeff").rstrip("\r\n") != "---":
+        raise SopFormatError(
+            "no front matter: the file must start with a '---' line, then 'id:' and 'title:', then '---'",
+            source=source,
+            line=1,
+        )
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n") in ("---", "..."):
+            return "".join(lines[1:i]), i + 1
+    raise SopFormatError("the front matter is not closed by a '---' line", source=source, line=1)
+
+
+@dataclass(frozen=True)
+class _Front:
+    front: FrontMatter
+    key_lines: dict[str, int]
+    entry_lines: dict[str, list[int]]
+    end_line: int  # the closing '---' line
+
+
+def _front(front_text: str, source: str, closing: int) -> _Front:
+    if len(front_text) > _FRONT_MAX:
+        raise SopFormatError("the front matter is longer than 256 KiB", source=source, line=2)
+    try:
+        data, key_lines, entry_lines = read_yaml_with_lines(front_text, first_line=2)
+    except YamlError as exc:
+        raise SopFormatError(exc.template, source=source, line=exc.line, **exc.params) from None
+    if not isinstance(data, dict):
+        raise SopFormatError("front matter must be a mapping of 'key: value' lines", source=source, line=2)
+    try:
+        front = FrontMatter(**data)
+    except ValidationError as exc:
+        raise _front_error(exc, key_lines, source) from None
+    except TypeError as exc:  # an unknown keyword (caught by pydantic too, kept as a net)
+        raise SopFormatError("front matter: {reason}", source=source, line=2, reason=exc) from None
+    return _Front(front, key_lines, entry_lines, closing)
+
+
+def _front_error(exc: ValidationError, key_lines: dict[str, int], source: str) -> SopFormatError:
+    # An unknown key is usually a misspelt known one: report it before the "missing" it causes.
+    errors = exc.errors()
+    err = min(errors, key=lambda e: e["type"] not in ("unexpected_keyword_argument", "extra_forbidden"))
+    loc = [str(p) for p in err["loc"]]
+    name = loc[-1] if loc else "?"
+    line = key_lines.get(loc[0] if loc else "", 1)
+    where = repr(".".join(loc))  # repr: a key may hold a line break or a control character
+    if err["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
+        known = {
+            1: FIELDS,
+            2: {"audience": _fields(Audience), "declared": _fields(Declared)}.get(loc[0], FIELDS),
+        }
+        choices = known.get(len(loc), _fields(Ratifier))
+        close = difflib.get_close_matches(name, choices, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(choices)})"
+        return SopFormatError(
+            "unknown front-matter key {key}{hint}", source=source, line=line, key=where, hint=hint
+        )
+    if err["type"] == "missing" or err["type"] == "missing_argument":
+        return SopFormatError(
+            "missing required front-matter key {key}", source=source, line=1, key=repr(name)
+        )
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if "title" in loc and "string" in message.lower():
+        message += "; quote the title if it holds a colon"
+    return SopFormatError(
+        "front-matter key {key}: {reason}", source=source, line=line, key=where, reason=message
+    )
+
+
+def _identity_items(front: _Front) -> list[Item]:
+    """The identity part's items: each reviewable scalar field, each entry of each list field."""
+    items: list[Item] = []
+    starts = sorted(front.key_lines.values())
+
+    def block_end(line: int) -> int:
+        later = [s for s in starts if s > line]
+        return (later[0] if later else front.end_line) - 1
+
+    for name in SCALAR_FIELDS:
+        value = getattr(front.front, name)
+        if value is None:
+            continue
+        line = front.key_lines.get(name, 1)
+        text = str(value)
+        items.append(Item(name, name, 0, "field", text, line, block_end(line), fingerprint(text)))
+    for name in LIST_FIELDS:
+        values: tuple[str, ...] = getattr(front.front, name)
+        key_line = front.key_lines.get(name, 1)
+        entries = front.entry_lines.get(name) or [key_line] * len(values)
+        end = block_end(key_line)
+        for n, text in enumerate(values, start=1):
+            start = entries[n - 1] if n - 1 < len(entries) else key_line
+            stop = (
+                (entries[n] - 1)
+                if n < len(entries) and entries[n] > start
+                else (start if start == key_line else end)
+            )
+            items.append(
+                Item(f"{name}/{n}", name, n, "field_entry", text, start, max(start, stop), fingerprint(text))
+            )
+    return items
+
+
+# -- body -----------------------------------------------------------------------------
+
+
+def _list_item_text(lines: Sequence[str]) -> tuple[str, str]:
+    first = lines[0].rstrip("\r\n")
+    m = _LIST_MARKER.match(first)
+    if not m:
+        return first.strip(), ""
+    width = len(m.group(0))
+    out = [first[width:]]
+    for line in lines[1:]:
+        stripped = line.rstrip("\r\n")
+        indent = len(stripped) - len(stripped.lstrip(" "))
+        out.append(stripped[min(indent, width) :])
+    return "\n".join(out).strip(), m.group(2)
+
+
+def _trim(lines: list[str], start: int, end: int) -> int:
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+@dataclass
+class _Block:
+    kind: ItemKind
+    start: int  # 0-based, into the whole file
+    end: int  # exclusive
+    text: str
+    marker: str = ""
+    cells: tuple[str, ...] = ()
+
+
+def _blocks(tokens: list[Token], lines: list[str], offset: int) -> Iterable[_Block | Section]:
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.level != 0 or tok.map is None or tok.nesting == -1:
+            i += 1
+            continue
+        start, end = tok.map[0] + offset, tok.map[1] + offset
+        if tok.type == "heading_open":
+            title = tokens[i + 1].content.strip()
+            yield Section(slug="", title=title, level=int(tok.tag[1]), line=start + 1)
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            for sub in tokens[i + 1 :]:
+                if sub.level == 0:
+                    break
+                if sub.type == "list_item_open" and sub.level == 1 and sub.map:
+                    s, e = sub.map[0] + offset, sub.map[1] + offset
+                    e = _trim(lines, s, e)
+                    text, marker = _list_item_text(lines[s:e])
+                    yield _Block("list_item", s, e, text, marker)
+        elif tok.type == "table_open":
+            for sub in tokens[i + 1 :]:
+                if sub.level == 0:
+                    break
+                if sub.type == "tr_open" and sub.level == 2 and sub.map:
+                    s = sub.map[0] + offset
+                    cells = split_cells(lines[s])
+                    yield _Block(
+                        "table_row", s, s + 1, " | ".join(cells), cells=tuple(map(unescape_cell, cells))
+                    )
+        elif tok.type == "paragraph_open":
+            e = _trim(lines, start, end)
+            yield _Block("paragraph", start, e, "".join(lines[start:e]).strip())
+        else:
+            e = _trim(lines, start, end)
+            yield _Block("block", start, e, "".join(lines[start:e]).strip())
+        i += 1
+
+
+def _table_body_only(tokens: list[Token]) -> list[Token]:
+    # Header rows (inside thead) are part of the table's frame, not reviewable rows.
+    out, in_head = [], False
+    for tok in tokens:
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif in_head and tok.type == "tr_open":
+            continue
+        out.append(tok)
+    return out
+
+
+def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
+    """Parse an SOP; :class:`SopFormatError` naming ``source`` and the line if it breaks a rule."""
+    if len(data) > MAX_BYTES:
+        raise SopFormatError(
+            "the file is larger than 4 MiB; an SOP is a few pages of text", source=source, line=1
+        )
+    text = _decode(data, source) if isinstance(data, bytes) else data
+    lines = split_lines(text)
+    front_text, body_start = _split_front(lines, source)
+    front = _front(front_text, source, body_start)
+    body = "".join(lines[body_start:])
+    tokens = _table_body_only(_MD.parse(body))
+    sections: list[Section] = []
+    items: list[Item] = _identity_items(front)
+    # A heading may not take the name of an identity field ("# Records" would clash with records/1).
+    slugs: dict[str, int] = dict.fromkeys((*LIST_FIELDS, *SCALAR_FIELDS), 1)
+    current, ordinal = PREAMBLE, 0
+    for block in _blocks(tokens, lines, body_start):
+        if isinstance(block, Section):
+            base = slugify(block.title)
+            slugs[base] = slugs.get(base, 0) + 1
+            slug = base if slugs[base] == 1 else f"{base}-{slugs[base]}"
+            sections.append(dataclasses.replace(block, slug=slug))
+            current, ordinal = slug, 0
+            continue
+        ordinal += 1
+        items.append(
+            Item(
+                key=f"{current}/{ordinal}",
+                section=current,
+                ordinal=ordinal,
+                kind=block.kind,
+                text=block.text,
+                start_line=block.start + 1,
+                end_line=block.end,
+                fingerprint=fingerprint(block.text),
+                marker=block.marker,
+                cells=block.cells,
+            )
+        )
+    if not any(not i.is_identity for i in items):
+        raise SopFormatError(
+            "the body has no steps: add a list, a table or a paragraph after the front matter",
+            source=source,
+            line=body_start + 1,
+        )
+    return SopDocument(
+        text=text, front=front.front, sections=tuple(sections), items=tuple(items), body_start=body_start
+    )
+
+
+def load(path: Path | str) -> SopDocument:
+    """Read and parse an SOP file."""
+    from soplib.files import read_file
+
+    return parse(read_file(path, limit=MAX_BYTES), source=str(path))

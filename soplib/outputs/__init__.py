@@ -1,0 +1,1 @@
+"""Outputs for people: redlines, prints, reports, the evidence pack."""

@@ -1,0 +1,1 @@
+"""Internalisation: the staff registry, acknowledgements, briefings, coverage."""

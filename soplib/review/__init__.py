@@ -1,0 +1,1 @@
+"""Review sessions: evaluate SOPs item by item (keep / remove / replace / add), evaluate, approve."""
