@@ -102,12 +102,14 @@ class GitStore:
 
     @contextmanager
     def transaction(
-        self, *, author: str, at: datetime | None = None, message: MessageFormat
+        self, *, author: str, at: datetime | None = None, committed_at: datetime | None = None, message: MessageFormat
     ) -> Iterator[Transaction]:
         """Stage changes in the ``with`` block; on success they become one commit.
 
         ``message(tx)`` gives the commit message once the block has staged
-        everything. ``at`` (default: now) is the author time.
+        everything. ``at`` (default: now) is the author time, the moment the
+        change was made; ``committed_at`` (default: ``at``) the moment it entered
+        this history, later for a change carried over from another clone.
         """
         validate_name(author, what="actor id")
         with self._lock:
@@ -119,21 +121,21 @@ class GitStore:
             tx = Transaction(self.repo, self.head(), author=author, at=at or datetime.now(UTC))
             yield tx
             if tx.has_changes:
-                tx.committed = self._commit(tx, message(tx))
+                when = int((committed_at or tx.at).timestamp())
+                tx.committed = self._commit(tx, message(tx), when)
                 # Housekeeping git's own commands do (`gc --auto`), amortised: one
                 # folder listed per commit, a pack every ~6,700 loose objects. Done
                 # holding the lock, so two writers never pack at once.
                 if too_many_loose(self.repo):
                     pack_loose(self.repo, tx.committed)
 
-    def _commit(self, tx: Transaction, message: str) -> str:
+    def _commit(self, tx: Transaction, message: str, when: int) -> str:
         # The journal names our pid first: the temporary object files carry it.
         self._lock.note(json.dumps({"pid": os.getpid()}).encode())
         tree = tx.build_tree()
         name, email = self.committer
-        now = max(tx.timestamp, int(datetime.now(UTC).timestamp()))
         author = Person(tx.author, f"{tx.author}@sop.invalid", tx.timestamp)
-        committer = Person(name, email, now if now - tx.timestamp > 1 else tx.timestamp)
+        committer = Person(name, email, when)
         signature = None
         if self.signer is not None:
             from sop_store.commit import format_commit

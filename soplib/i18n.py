@@ -17,7 +17,7 @@ documents work (issue 12).
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -57,6 +57,12 @@ def N_(message: str, /) -> str:
 def translate(message: str, lang: str, /, **params: object) -> str:
     """``message`` in ``lang``, its ``{placeholders}`` filled from ``params``."""
     return message.format(**params) if params else message
+
+
+def translator(lang: str | None = None) -> Callable[[str], str]:
+    """A function translating one message (no placeholders filled) into ``lang`` (default: the current one)."""
+    chosen = lang or current_language()
+    return lambda message: translate(message, chosen)
 
 
 def _(message: str, /, **params: object) -> str:

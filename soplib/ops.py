@@ -163,7 +163,9 @@ def execute(store: Store, op: Operation, *, by: str, at: datetime | None = None)
     def write_message(tx: Transaction) -> str:
         return message(tx, op, ctx_box[0].subject)
 
-    with store.git.transaction(author=by, at=at, message=write_message) as tx:
+    from soplib import clock
+
+    with store.git.transaction(author=by, at=at or clock.now(), message=write_message) as tx:
         ctx = Context(tx)
         ctx_box.append(ctx)
         result = op.apply(ctx)

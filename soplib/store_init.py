@@ -30,7 +30,10 @@ class InitStore(Operation):
         if self.language or self.time_zone or self.office_name:
             from soplib.authority.office import Profile, stage_profile
 
-            stage_profile(
-                ctx, Profile(name=self.office_name, language=self.language, time_zone=self.time_zone)
-            )
+            if self.language not in (None, "id", "en"):
+                from soplib.errors import InvalidInputError
+
+                raise InvalidInputError("unknown language {lang}: use id or en", lang=repr(self.language))
+            profile = Profile(name=self.office_name, language=self.language, time_zone=self.time_zone)  # type: ignore[arg-type]
+            stage_profile(ctx, profile)
         ctx.subject = "Create soplib store"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any, TypeVar
 
 from soplib.errors import RecordError
@@ -38,9 +37,14 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@cache
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("json", True))
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("json", True))
+    return names
 
 
 def jsonable(value: Any) -> Any:
@@ -78,11 +82,16 @@ class Value:
         return {}
 
 
-@cache
-def _adapter(cls: Any) -> Any:
-    from pydantic import TypeAdapter
+_ADAPTERS: dict[Any, Any] = {}
 
-    return TypeAdapter(cls)
+
+def _adapter(cls: Any) -> Any:
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
 
 
 def load(cls: type[T] | Any, raw: object, *, path: str) -> T:

@@ -6,9 +6,8 @@ import os
 import re
 import shutil
 import subprocess
-import types
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,10 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
-import sop_store.store
+import soplib.clock
 from soplib import CRITERIA, Store, load
 from soplib.cli import main
-from soplib.cli.demo import demo_files
+from soplib.demo_data import sop_files as demo_files
 
 ACTOR = "ani.pratiwi"
 
@@ -52,7 +51,7 @@ def store(store_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def demo_store(store: Store) -> Store:
     """A store holding the four demo SOPs at version 1."""
-    store.add([load(p) for p in demo_files()], by=ACTOR)
+    store.sops.add([load(p) for p in demo_files()], by=ACTOR)
     return store
 
 
@@ -91,6 +90,9 @@ id,name,unit,position
 {CITRA},Citra Dewi,"Subbagian Perencanaan, Data dan Informasi",Operator SIDALIH
 {DEDI},Dedi Kurniawan,Subbagian Teknis dan Hubungan Partisipasi Masyarakat,Pengelola Informasi
 """
+# The head of office, who approves review sessions (an approver must be registered staff).
+HEAD = "196805121994031007"
+HEAD_ROW = f"{HEAD},\"Drs. H. Lalu Ahmad, M.Si.\",Sekretariat,Sekretaris\n"
 
 
 @pytest.fixture
@@ -100,15 +102,13 @@ def staffed_store(demo_store: Store) -> Store:
     KPU-NTB-SOP-01 and -04 apply to everyone; -02 to Ani and Budi (units);
     -03 to Ani and Citra (positions).
     """
-    from soplib import import_staff
-
-    import_staff(demo_store, STAFF_CSV.encode(), by=ACTOR)
+    demo_store.staff.import_csv(STAFF_CSV.encode(), by=ACTOR)
     return demo_store
 
 
 def load_demo(store: Store) -> None:
     """Add the four demo SOPs to ``store``."""
-    store.add([load(p) for p in demo_files()], by=ACTOR)
+    store.sops.add([load(p) for p in demo_files()], by=ACTOR)
 
 
 # -- HTML outputs (test_html_inert.py, test_hostile_input.py) ------------------------------
@@ -153,22 +153,22 @@ def assert_inert(page: str) -> None:
 
 
 class Clock:
-    """The store's clock, set by the test (the store takes commit times from it)."""
+    """soplib's clock, set by the test (operations, ids and commits take their time from it)."""
 
     def __init__(self) -> None:
-        self.now = 0
+        self.moment = datetime(2026, 1, 1, 9, tzinfo=UTC)
 
     def at(self, day: str, hour: int = 9) -> None:
-        self.now = int(datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00").timestamp())
+        self.moment = datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00")
 
-    def time(self) -> float:
-        return float(self.now)
+    def now(self) -> datetime:
+        return self.moment
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock()
-    monkeypatch.setattr(sop_store.store, "time", types.SimpleNamespace(time=c.time))
+    monkeypatch.setattr(soplib.clock, "now", c.now)
     return c
 
 
@@ -179,30 +179,29 @@ SESSION_TOKEN = "0A1B"
 
 @pytest.fixture
 def audited(store_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    """The demo SOPs through a year, on a fixed clock and session id (so reports are byte-stable).
+    """The demo SOPs through a year, on a fixed clock and fixed random ids (so reports are byte-stable).
 
-    2026-01-05 four SOPs added (v1); 01-06 staff registered (STAFF_CSV);
-    02-03 briefing B-20260203-1 on SOP-01 and -02 attended by Ani and Budi;
-    03-10 session R-20260310-0A1B starts: SOP-01 revised (a step replaced, worksheet
-    filled), SOP-02 kept, SOP-03 withdrawn; 03-20 approved, effective 2026-04-01;
-    04-05 Citra acknowledges SOP-01 v2; 05-01 Dedi acknowledges SOP-04.
+    2026-01-05 four SOPs added (v1); 01-06 staff registered (STAFF_CSV, plus the
+    head of office HEAD); 02-03 briefing B-20260203-0A1B on SOP-01 and -02 attended
+    by Ani and Budi; 03-10 session R-20260310-0A1B starts: SOP-01 revised (a step
+    replaced, worksheet filled), SOP-02 kept, SOP-03 withdrawn; 03-20 approved by
+    HEAD, effective 2026-04-01; 04-05 Citra acknowledges SOP-01 v2; 05-01 Dedi
+    acknowledges SOP-04.
     """
-    from soplib import Review, acknowledge, create_briefing, import_staff, record_attendance
-
-    monkeypatch.setattr("soplib.review.secrets.token_hex", lambda n: SESSION_TOKEN)
+    monkeypatch.setattr("secrets.token_hex", lambda n: SESSION_TOKEN)
     clock.at("2026-01-05")
     s = Store.init(store_path)
-    s.add([load(p) for p in demo_files()], by=ACTOR, message="SOP awal")
+    s.sops.add([load(p) for p in demo_files()], by=ACTOR, message="SOP awal")
     clock.at("2026-01-06")
-    import_staff(s, STAFF_CSV.encode(), by=ACTOR)
+    s.staff.import_csv((STAFF_CSV + HEAD_ROW).encode(), by=ACTOR)
     clock.at("2026-02-03")
     sops = ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02"]
-    b = create_briefing(s, title="Sosialisasi SOP", date="2026-02-03", sops=sops, by=ACTOR)
-    record_attendance(s, b.id, f"id\n{ANI}\n{BUDI}\n".encode(), by=ACTOR)
+    b = s.briefings.create(title="Sosialisasi SOP", day=date(2026, 2, 3), sops=sops, by=ACTOR)
+    s.briefings.attend(b.id, f"id\n{ANI}\n{BUDI}\n".encode(), by=ACTOR)
     clock.at("2026-03-10")
     team = {ACTOR: "chair", "baiq.nurul": "member"}
-    session = Review.start(
-        s, ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"], team=team, ref="BA 12/2026", by=ACTOR,
+    session = s.reviews.start(
+        ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"], team=team, ref="BA 12/2026", by=ACTOR,
         title="Evaluasi SOP 2026",
     )  # fmt: skip
     session.evaluate(
@@ -212,7 +211,7 @@ def audited(store_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> 
         by=ACTOR,
     )
     session.keep_rest("KPU-NTB-SOP-01", by=ACTOR)
-    old = s.get("KPU-NTB-SOP-01").document.item("prosedur/2").text
+    old = s.sops.get("KPU-NTB-SOP-01").document.item("prosedur/2").text
     session.replace(
         "KPU-NTB-SOP-01", "prosedur/2", text=old.rstrip(".") + " paling lama 1 hari kerja.", by=ACTOR,
         reason="batas waktu",
@@ -221,11 +220,11 @@ def audited(store_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> 
     session.outcome("KPU-NTB-SOP-02", "keep", by=ACTOR, reason="masih layak")
     session.outcome("KPU-NTB-SOP-03", "withdraw", by=ACTOR, reason="diganti SOP nasional")
     clock.at("2026-03-20")
-    session.approve(by="lalu.ahmad", effective_date="2026-04-01")
+    session.approve(by=HEAD, effective=date(2026, 4, 1))
     clock.at("2026-04-05")
-    acknowledge(s, CITRA, "KPU-NTB-SOP-01", by=ACTOR)
+    s.acks.record(CITRA, "KPU-NTB-SOP-01", by=ACTOR)
     clock.at("2026-05-01")
-    acknowledge(s, DEDI, "KPU-NTB-SOP-04", by=ACTOR)
+    s.acks.record(DEDI, "KPU-NTB-SOP-04", by=ACTOR)
     yield s
     s.close()
 

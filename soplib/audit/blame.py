@@ -78,12 +78,12 @@ def _decision_reason(state: SessionState | None, sop_id: str, change: ItemChange
     if state is None:
         return None
     if change.status == "changed" and change.old_key:
-        entry = state.decisions.get((sop_id, change.old_key))
-        return entry.reason if entry else None
+        decision = state.decisions.get((sop_id, change.old_key))
+        return decision.reason if decision else None
     wanted = normalise(change.new_text or "")
-    for entry in state.adds.get(sop_id, []):
-        if normalise(entry.text or "") == wanted:
-            return entry.reason
+    for added in state.adds.get(sop_id, []):
+        if normalise(added.text) == wanted:
+            return added.reason
     return None
 
 

@@ -24,6 +24,7 @@ finding even if it was forged with plain git.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -201,7 +202,7 @@ class Grants:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def list(self) -> list[Grant]:
+    def list(self) -> builtins.list[Grant]:
         """Every grant in force (empty: the store is open)."""
         return list(read_grants(self._store.snapshot()))
 

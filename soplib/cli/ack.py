@@ -1,22 +1,23 @@
-"""``sop ack``, ``sop briefing create|attend|show|list``, ``sop coverage``, ``sop pending``."""
+"""``sop ack``, ``sop briefing ...``, ``sop coverage``, ``sop pending``: internalisation."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import emit_json, success, table
+from soplib.cli.output import DATE, emit_json, empty, success, table
+from soplib.i18n import N_, _
 
 if TYPE_CHECKING:
-    from soplib.coverage import CoverageReport
+    from soplib.people.coverage import CoverageReport
 
-# Outstanding names shown per SOP in the all-SOP table on a terminal; --json and
-# a single SOP give everyone.
-NAMES_SHOWN = 3
+# How many outstanding names a coverage row shows on a terminal (all when piped or for one SOP).
+NAMES_SHOWN = 5
 
 
 def _pct(value: float | None) -> str:
@@ -26,27 +27,44 @@ def _pct(value: float | None) -> str:
 @click.command()
 @click.argument("staff_id")
 @click.argument("sop_id")
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), help="Must be the current version.")
+@click.option(
+    "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Must be the current version.")
+)
 @by_option
 @json_option
 @click.pass_context
 def ack(ctx: click.Context, staff_id: str, sop_id: str, version: int | None, by: str, as_json: bool) -> None:
     """Record that STAFF_ID has read and understood the current version of SOP_ID."""
-    from soplib.ack import acknowledge
-
-    outcome = acknowledge(open_store(ctx), staff_id, sop_id, by=by, version=version)
+    outcome = open_store(ctx).acks.record(staff_id, sop_id, by=by, version=version)
     if as_json:
         emit_json(outcome.to_json())
         return
     who = f"{outcome.staff.id} ({outcome.staff.name})"
     if outcome.created:
-        success(f"recorded: {who} acknowledged {sop_id} v{outcome.version} (record {outcome.record.seq})")
+        success(
+            _(
+                "recorded: {who} acknowledged {sop} v{version} (record {seq})",
+                who=who,
+                sop=sop_id,
+                version=outcome.version,
+                seq=outcome.record.seq,
+            )
+        )
         return
     r = outcome.record
-    via = f" through v{r.version}: {outcome.reason}" if outcome.reason else ""
+    via = (
+        _(" through v{version}: {reason}", version=r.version, reason=outcome.reason) if outcome.reason else ""
+    )
     success(
-        f"already there: {who} acknowledged {sop_id} v{outcome.version}{via} "
-        f"on {r.at} ({r.how}); nothing written"
+        _(
+            "already there: {who} acknowledged {sop} v{version}{via} on {day} ({how}); nothing written",
+            who=who,
+            sop=sop_id,
+            version=outcome.version,
+            via=via,
+            day=r.at.date().isoformat(),
+            how=r.how,
+        )
     )
 
 
@@ -56,19 +74,17 @@ def briefing() -> None:
 
 
 @briefing.command()
-@click.option("--title", required=True, help="What the briefing was, e.g. 'Sosialisasi SOP pelayanan'.")
-@click.option("--date", "date", required=True, metavar="YYYY-MM-DD", help="The day it was held.")
+@click.option("--title", required=True, help=N_("What the briefing was, e.g. 'Sosialisasi SOP pelayanan'."))
+@click.option("--date", "day", required=True, type=DATE, help=N_("The day it was held."))
 @click.option(
-    "--sops", required=True, metavar="ID,ID,...", help="The SOPs presented (their current versions)."
+    "--sops", required=True, metavar="ID,ID,...", help=N_("The SOPs presented (their current versions).")
 )
 @by_option
 @json_option
 @click.pass_context
-def create(ctx: click.Context, title: str, date: str, sops: str, by: str, as_json: bool) -> None:
+def create(ctx: click.Context, title: str, day: date, sops: str, by: str, as_json: bool) -> None:
     """Record a briefing; prints its id (use it with `sop briefing attend`)."""
-    from soplib.briefing import create_briefing
-
-    b = create_briefing(open_store(ctx), title=title, date=date, sops=sops.split(","), by=by)
+    b = open_store(ctx).briefings.create(title=title, day=day, sops=sops.split(","), by=by)
     if as_json:
         emit_json(b.to_json())
         return
@@ -77,29 +93,31 @@ def create(ctx: click.Context, title: str, date: str, sops: str, by: str, as_jso
 
 @briefing.command()
 @click.argument("briefing_id")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @by_option
 @json_option
 @click.pass_context
 def attend(ctx: click.Context, briefing_id: str, file: Path, by: str, as_json: bool) -> None:
-    """Record an attendance list (CSV with one column, id): one commit, all or nothing."""
-    from soplib.briefing import record_attendance
-
-    result = record_attendance(open_store(ctx), briefing_id, file, by=by)
+    """Record an attendance list (CSV with an id or NIP column; other columns ignored): all or nothing."""
+    result = open_store(ctx).briefings.attend(briefing_id, file, by=by)
     if as_json:
         emit_json(result.to_json())
         return
     success(
-        f"briefing {briefing_id}: {len(result.new_attendees)} attendees added "
-        f"({len(result.already_present)} already on the list), "
-        f"{len(result.records)} acknowledgements recorded"
+        _(
+            "briefing {id}: {added} attendees added ({present} already on the list), {records} acknowledgements recorded",
+            id=briefing_id,
+            added=len(result.new_attendees),
+            present=len(result.already_present),
+            records=len(result.records),
+        )
     )
     outside = [s for s in result.skipped if s.reason == "outside audience"]
     already = len(result.skipped) - len(outside)
     if already:
-        click.echo(f"{already} acknowledgements were already there (no second record)")
+        click.echo(_("{n} acknowledgements were already there (no second record)", n=already))
     for s in outside:
-        click.echo(f"skipped {s.sop} for {s.staff}: outside its audience")
+        click.echo(_("skipped {sop} for {staff}: outside its audience", sop=s.sop, staff=s.staff))
 
 
 @briefing.command()
@@ -108,19 +126,20 @@ def attend(ctx: click.Context, briefing_id: str, file: Path, by: str, as_json: b
 @click.pass_context
 def show(ctx: click.Context, briefing_id: str, as_json: bool) -> None:
     """The attendance list (daftar hadir) of a briefing."""
-    from soplib.briefing import get_briefing
-
-    b = get_briefing(open_store(ctx), briefing_id)
+    b = open_store(ctx).briefings.get(briefing_id)
     if as_json:
         emit_json(b.to_json())
         return
     sops = ", ".join(f"{s.id} v{s.version}" for s in b.sops)
-    click.echo(f"{b.id}  {b.title}  {b.date}  SOPs: {sops}")
+    click.echo(f"{b.id}  {b.title}  {b.date.isoformat()}  SOP: {sops}")
+    if not b.attendees:
+        empty(_("nobody recorded yet; record the list with `sop briefing attend {id} FILE.csv`", id=b.id))
+        return
     table(
-        f"Daftar hadir {b.id}",
-        ["no", "name", "id (NIP)", "unit", "position", "date", "SOPs"],
+        _("Attendance list {id}", id=b.id),
+        [_("no"), _("name"), _("id (NIP)"), _("unit"), _("position"), _("SOPs")],
         [
-            [i, a.name, a.id, a.unit, a.position, b.date, ", ".join(a.sops)]
+            [i, a.name, a.id, a.unit, a.position, ", ".join(a.sops)]
             for i, a in enumerate(b.attendees, start=1)
         ],
     )
@@ -131,17 +150,24 @@ def show(ctx: click.Context, briefing_id: str, as_json: bool) -> None:
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """Every briefing, by date."""
-    from soplib.briefing import list_briefings
-
-    items = list_briefings(open_store(ctx))
+    items = open_store(ctx).briefings.list()
     if as_json:
-        emit_json([{**b.to_json(), "attendees": len(b.attendees)} for b in items])
+        emit_json([b.to_json() for b in items])
+        return
+    if not items:
+        empty(_("no briefings recorded yet"))
         return
     table(
-        "Briefings",
-        ["id", "date", "title", "SOPs", "attendees"],
+        _("Briefings"),
+        [_("id"), _("date"), _("title"), _("SOPs"), _("attendees")],
         [
-            [b.id, b.date, b.title, ", ".join(f"{s.id} v{s.version}" for s in b.sops), len(b.attendees)]
+            [
+                b.id,
+                b.date.isoformat(),
+                b.title,
+                ", ".join(f"{s.id} v{s.version}" for s in b.sops),
+                len(b.attendees),
+            ]
             for b in items
         ],
     )
@@ -149,22 +175,22 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 
 @click.command()
 @click.argument("sop_id", required=False)
-@click.option("--unit", help="Only people of this unit.")
+@click.option("--unit", help=N_("Only people of this unit."))
 @click.option(
     "--as-of",
     "as_of",
-    metavar="YYYY-MM-DD",
-    help="Coverage as it stood at the end of DATE: the version in force then, who had acknowledged it.",
+    type=DATE,
+    help=N_(
+        "As it stood at the end of DATE (office time): the version in force then, who had acknowledged it."
+    ),
 )
 @json_option
 @click.pass_context
 def coverage(
-    ctx: click.Context, sop_id: str | None, unit: str | None, as_of: str | None, as_json: bool
+    ctx: click.Context, sop_id: str | None, unit: str | None, as_of: date | None, as_json: bool
 ) -> None:
-    """Who has acknowledged the current version of each SOP: per SOP, per unit, overall."""
-    from soplib.coverage import coverage as compute
-
-    report = compute(open_store(ctx), sop_id, unit=unit, on=as_of)
+    """Who has acknowledged the version in force of each SOP: per SOP, per unit, overall."""
+    report = open_store(ctx).acks.coverage(sop_id, unit=unit, as_of=as_of)
     if as_json:
         emit_json(report.to_json())
         return
@@ -173,11 +199,14 @@ def coverage(
 
 def print_coverage(report: CoverageReport, *, every_name: bool) -> None:
     """Coverage tables: per SOP (outstanding names, shortened unless ``every_name``), per unit, overall."""
+    if report.as_of is not None and not report.as_of.existed:
+        empty(_("the store did not exist yet at the end of {day}", day=report.as_of.date.isoformat()))
+        return
     rows = []
     for s in report.sops:
-        names = [p.name for p in s.outstanding]
+        names = [report.staff[i].name for i in s.outstanding]
         if not every_name and len(names) > NAMES_SHOWN:
-            names = [*names[:NAMES_SHOWN], f"+{len(names) - NAMES_SHOWN} more"]
+            names = [*names[:NAMES_SHOWN], _("+{n} more", n=len(names) - NAMES_SHOWN)]
         rows.append(
             [
                 s.id,
@@ -190,23 +219,38 @@ def print_coverage(report: CoverageReport, *, every_name: bool) -> None:
                 "; ".join(names),
             ]
         )
-    title = "Coverage" + (f" (unit {report.unit_filter})" if report.unit_filter else "")
+    title = _("Coverage") + (f" ({report.unit})" if report.unit else "")
     if report.as_of is not None:
-        title += f" as of {report.as_of.date}"
-        click.echo(
-            f"as of {report.as_of.date}: versions in force that day, records made by then "
-            f"(commit {report.as_of.commit or 'none'})"
+        title += " " + _("as of {day}", day=report.as_of.date.isoformat())
+    if not rows:
+        empty(_("no SOP in force needs acknowledging"))
+    else:
+        table(
+            title,
+            [
+                _("sop"),
+                _("version"),
+                _("audience"),
+                _("acknowledged"),
+                _("outstanding"),
+                "%",
+                _("carried over"),
+                _("who"),
+            ],
+            rows,
         )
-    table(
-        title, ["sop", "version", "audience", "acknowledged", "outstanding", "%", "carried over", "who"], rows
-    )
-    table(
-        "Per unit",
-        ["unit", "staff", "required", "acknowledged", "%"],
-        [[u.unit, u.staff, u.required, u.acknowledged, _pct(u.percent)] for u in report.units],
-    )
+        table(
+            _("Per unit"),
+            [_("unit"), _("staff"), _("required"), _("acknowledged"), "%"],
+            [[u.unit, u.staff, u.required, u.acknowledged, _pct(u.percent)] for u in report.units],
+        )
     click.echo(
-        f"overall: {report.acknowledged} of {report.required} acknowledgements ({_pct(report.percent)})"
+        _(
+            "overall: {done} of {required} acknowledgements ({pct})",
+            done=report.acknowledged,
+            required=report.required,
+            pct=_pct(report.percent),
+        )
     )
 
 
@@ -216,21 +260,28 @@ def print_coverage(report: CoverageReport, *, every_name: bool) -> None:
 @click.pass_context
 def pending(ctx: click.Context, staff_id: str, as_json: bool) -> None:
     """What STAFF_ID still has to acknowledge (current versions of the SOPs that apply to them)."""
-    from soplib.coverage import pending as compute
-
-    report = compute(open_store(ctx), staff_id)
+    report = open_store(ctx).acks.pending(staff_id)
     if as_json:
         emit_json(report.to_json())
         return
     p = report.staff
     click.echo(f"{p.id}  {p.name}  {p.position}, {p.unit}")
-    table(
-        "Still to acknowledge",
-        ["sop", "version", "title"],
-        [[s.id, f"v{s.version}", s.title] for s in report.pending],
+    if report.pending:
+        table(
+            _("Still to acknowledge"),
+            [_("sop"), _("version"), _("title")],
+            [[s.id, f"v{s.version}", s.title] for s in report.pending],
+        )
+    else:
+        empty(_("nothing outstanding: every SOP that applies to them is acknowledged"))
+    carried = sum(1 for a in report.acknowledged if a.carried_over)
+    click.echo(
+        _(
+            "acknowledged: {n} ({carried} carried over from an earlier version)",
+            n=len(report.acknowledged),
+            carried=carried,
+        )
     )
-    carried = sum(1 for a in report.acknowledged if a.reason)
-    click.echo(f"acknowledged: {len(report.acknowledged)} ({carried} carried over from an earlier version)")
 
 
 COMMANDS = [ack, briefing, coverage, pending]

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import emit_json, outside_store, success, table
-
-F = TypeVar("F", bound=Callable[..., Any])
+from soplib.cli.output import DATE, emit_json, empty, output_options, success, table, write_file
+from soplib.i18n import N_, _
 
 
 @click.group()
@@ -26,23 +25,27 @@ def audit() -> None:
     "--receipt",
     "receipts",
     multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="An anchor receipt (from `sop audit anchor --out`) whose head must still be in the history.",
+    type=click.Path(path_type=Path),
+    help=N_("An anchor receipt (from `sop audit anchor --out`) whose head must still be in the history."),
 )
 @click.option(
     "--head",
     "heads",
     multiple=True,
     metavar="COMMIT",
-    help="A head recorded elsewhere (e.g. printed on a report) that must still be in the history.",
+    help=N_("A head recorded elsewhere (e.g. printed on a report) that must still be in the history."),
 )
 @click.option(
     "--allowed-signers",
     "allowed_signers",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Check signatures against this ssh allowed_signers file (the auditor's own copy).",
+    type=click.Path(path_type=Path),
+    help=N_(
+        "Check signatures against this ssh allowed_signers file (the auditor's own copy; principals are staff ids)."
+    ),
 )
-@click.option("--require-signatures", is_flag=True, help="A history without good signatures is a finding.")
+@click.option(
+    "--require-signatures", is_flag=True, help=N_("Every commit must carry a good signature by its actor.")
+)
 @json_option
 @click.pass_context
 def verify(
@@ -53,34 +56,40 @@ def verify(
     require_signatures: bool,
     as_json: bool,
 ) -> None:
-    """Check the store's integrity; exit 1 and list the findings if anything is wrong."""
-    from soplib.anchor import read_receipt
-    from soplib.verify import verify
+    """Replay and check the whole store; exit 1 and list the findings if anything is wrong."""
+    from soplib.audit.anchors import read_receipt
+    from soplib.files import read_file
 
-    recorded = [*heads, *(read_receipt(r) for r in receipts)]
-    report = verify(
-        open_store(ctx),
-        recorded_heads=recorded,
-        allowed_signers=allowed_signers,
-        require_signatures=require_signatures,
+    recorded = [*heads, *(read_receipt(read_file(r, limit=1 << 20), name=str(r)) for r in receipts)]
+    report = open_store(ctx).audit.verify(
+        recorded_heads=recorded, allowed_signers=allowed_signers, require_signatures=require_signatures
     )
     if as_json:
         emit_json(report.to_json())
     elif report.ok:
         success(
-            f"verified: {report.commits} commits, {report.sops} SOPs, {report.versions} versions, "
-            f"{report.anchors} anchors, {report.signed_commits} signed commits, "
-            f"{report.acknowledgements} acknowledgements; head {report.head}"
+            _(
+                "verified: {commits} commits ({replayed} replayed), {sops} SOPs, {versions} versions, {anchors} anchors, "
+                "{signed} signed commits, {acks} acknowledgements; head {head}",
+                commits=report.commits,
+                replayed=report.replayed,
+                sops=report.sops,
+                versions=report.versions,
+                anchors=report.anchors,
+                signed=report.signed_commits,
+                acks=report.acknowledgements,
+                head=report.head,
+            )
         )
     else:
         table(
-            f"{len(report.findings)} findings (head {report.head})",
-            ["kind", "subject", "message"],
+            _("{n} findings (head {head})", n=len(report.findings), head=report.head),
+            [_("kind"), _("subject"), _("message")],
             [[f.kind, f.subject, f.message] for f in report.findings],
         )
     if not report.ok:
         if not as_json:
-            click.echo(f"error: the store did not verify ({len(report.findings)} findings)", err=True)
+            click.echo(_("error: the store did not verify ({n} findings)", n=len(report.findings)), err=True)
         sys.exit(1)
 
 
@@ -89,149 +98,144 @@ def verify(
 @click.option(
     "--out",
     "out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    callback=outside_store,
-    help="Also write a receipt (JSON) to FILE (a new file); keep it outside the store.",
+    type=click.Path(path_type=Path),
+    help=N_("Also write a receipt (JSON) to FILE (a new file); keep it outside the store."),
 )
 @json_option
 @click.pass_context
 def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None:
     """Record the current head so that a later rewrite of history is detected."""
-    from soplib.anchor import anchor
+    from soplib.audit.anchors import receipt
+    from soplib.cli.output import outside_store
+    from soplib.errors import RefusedError
 
-    store = open_store(ctx)
-    # Create the receipt first (never over an older receipt): a path that cannot be
-    # written must fail before the anchor is made.
-    handle = out.open("x", encoding="utf-8") if out is not None else None
-    try:
-        record = anchor(store, by=by)
-    except BaseException:
-        if handle is not None and out is not None:
-            handle.close()
-            out.unlink()
-        raise
-    receipt = {"store": str(store.path.resolve()), **record.to_json()}
-    if handle is not None:
-        with handle:
-            handle.write(json.dumps(receipt, indent=2) + "\n")
-    if as_json:
-        emit_json(receipt)
-        return
-    success(f"anchor {record.number}: head {record.head} recorded by commit {record.commit}")
     if out is not None:
-        click.echo(f"receipt written to {out}; keep it outside the store")
+        outside_store(ctx, click.Option(["--out"]), out)
+        if out.exists():  # checked before the anchor is made: a receipt is never overwritten
+            raise RefusedError(
+                "{path} already exists; a receipt is never overwritten, give a new file name", path=out
+            )
+    store = open_store(ctx)
+    record = store.audit.anchor(by=by)
+    data = receipt(record, store.path.resolve())
+    if out is not None:
+        from soplib.files import write_output
 
-
-def as_of_option(what: str) -> Callable[[F], F]:
-    """``--as-of DATE``: ``what`` as the record stood at the end of DATE."""
-    return click.option(
-        "--as-of", "as_of", metavar="YYYY-MM-DD", help=f"{what} as the record stood at the end of DATE."
+        write_output(out, (json.dumps(data, indent=2) + "\n").encode())
+    if as_json:
+        emit_json(data)
+        return
+    success(
+        _(
+            "anchor {id}: head {head} recorded by commit {commit}",
+            id=record.id,
+            head=record.head,
+            commit=record.commit,
+        )
     )
-
-
-def new_file_options(what: str) -> Callable[[F], F]:
-    """``-o/--output FILE`` (required, a new file) and ``--force`` (replace it)."""
-
-    def decorate(f: F) -> F:
-        f = click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")(f)
-        return click.option(
-            "-o",
-            "--output",
-            "output",
-            required=True,
-            type=click.Path(path_type=Path, dir_okay=False),
-            callback=outside_store,
-            help=f"The {what} to write (a new file unless --force).",
-        )(f)
-
-    return decorate
+    if out is not None:
+        click.echo(_("receipt written to {path}; keep it outside the store", path=out))
 
 
 @audit.command("report")
-@as_of_option("The report")
+@click.option(
+    "--as-of", "as_of", type=DATE, help=N_("The report as the record stood at the end of DATE (office time).")
+)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["html", "md", "json", "csv"]),
-    default="html",
-    show_default=True,
-    help="html (self-contained page), md, json, or csv (the register, one row per SOP).",
+    help=N_("html, md, json or csv (default: from the file name's extension, else html)."),
 )
-@new_file_options("file")
+@output_options(required=True)
 @click.pass_context
-def report(ctx: click.Context, as_of: str | None, fmt: str, output: Path, force: bool) -> None:
+def report(ctx: click.Context, as_of: date | None, fmt: str | None, output: Path, force: bool) -> None:
     """The audit report: register, sessions, A-E grade, coverage, overdue reviews, store head."""
-    from soplib.report import audit_report, write_output
-    from soplib.report_render import render_report
+    from soplib.outputs.report_render import render_report
 
-    result = audit_report(open_store(ctx), on=as_of)
-    write_output(output, render_report(result, fmt).encode(), force=force)
-    success(f"wrote {output} (grade {result.grade.letter}; store head {result.head})")
+    fmt = fmt or {".md": "md", ".json": "json", ".csv": "csv"}.get(output.suffix.lower(), "html")
+    result = open_store(ctx).audit.report(as_of=as_of)
+    write_file(output, render_report(result, fmt).encode(), force=force)
+    click.echo(_("grade {grade}; store head {head}", grade=result.grade.letter, head=result.head))
 
 
 @audit.command("pack")
-@as_of_option("The evidence")
-@new_file_options("zip file")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    help=N_("The evidence as the record stood at the end of DATE (office time)."),
+)
+@output_options(required=True)
 @click.pass_context
-def pack(ctx: click.Context, as_of: str | None, output: Path, force: bool) -> None:
+def pack(ctx: click.Context, as_of: date | None, output: Path, force: bool) -> None:
     """The evidence pack (zip): SOPs before/after, redlines, worksheets, session records,
     attendance lists, coverage, and a SHA-256 manifest with the store head."""
-    from soplib.errors import InvalidInputError
-    from soplib.pack import build_pack
-    from soplib.report import write_output
-
     if output.suffix.lower() != ".zip":
-        raise InvalidInputError(f"{output}: the evidence pack is a zip file; give a name ending in .zip")
-    data = build_pack(open_store(ctx), on=as_of)
-    write_output(output, data, force=force)
-    success(f"wrote {output} ({len(data)} bytes); check it with `sha256sum -c manifest.sha256` inside")
+        raise click.BadParameter(
+            _("{path}: the evidence pack is a zip file; give a name ending in .zip", path=output)
+        )
+    data = open_store(ctx).audit.pack(as_of=as_of)
+    write_file(output, data, force=force)
+    click.echo(_("{n} bytes; check it with `sha256sum -c manifest.sha256` inside", n=len(data)))
 
 
 @audit.command("history")
 @click.argument("sop_id")
-@as_of_option("Show the record")
+@click.option(
+    "--as-of", "as_of", type=DATE, help=N_("The record as it stood at the end of DATE (office time).")
+)
 @json_option
 @click.pass_context
-def history_(ctx: click.Context, sop_id: str, as_of: str | None, as_json: bool) -> None:
+def history_(ctx: click.Context, sop_id: str, as_of: date | None, as_json: bool) -> None:
     """Every version of an SOP: date, approver, session, decisions, effective date, status."""
-    from soplib.audit import audit_history
-
-    hist = audit_history(open_store(ctx), sop_id, on=as_of)
+    hist = open_store(ctx).audit.history(sop_id, as_of=as_of)
     if as_json:
         emit_json(hist.to_json())
         return
-    title = f"{hist.id}: {hist.title} (on {hist.on}"
-    title += f", record as of commit {(hist.as_of.commit or 'none')[:10]})" if hist.as_of else ")"
+    title = f"{hist.id}: {hist.title} ({_('on')} {hist.on.isoformat()}"
+    title += f", {_('record as of commit')} {(hist.as_of.commit or '-')[:10]})" if hist.as_of else ")"
     table(
         title,
-        [
-            "version",
-            "status",
-            "date",
-            "by",
-            "action",
-            "approved by",
-            "session",
-            "decisions",
-            "effective",
-            "acks",
-        ],
+        [_("version"), _("status"), _("date"), _("by"), _("action"), _("approved by"), _("session"), _("decisions"), _("effective"), _("acks")],
         [
             [
-                v.version,
-                v.status,
-                v.date,
-                v.by,
-                v.action,
-                v.approved_by,
-                v.session,
-                _counts(v.decisions),
-                v.effective_date,
-                v.extra.get("acknowledgements", ""),
+                v.version, _(v.status), v.created.date().isoformat(), v.by, _(v.action),
+                v.approver.label() if v.approver else "", v.session or "", _counts(v.decisions),
+                v.effective_date.isoformat(), v.acknowledgements,
             ]
             for v in hist.versions
         ],
-    )
+    )  # fmt: skip
+    if hist.declared:
+        click.echo(
+            _(
+                "declared on import (as the importer stated, before soplib): {facts}",
+                facts=_declared(hist.declared),
+            )
+        )
+    if hist.last_kept:
+        click.echo(
+            _(
+                "last evaluated and kept unchanged: {day} in session {session}",
+                day=hist.last_kept.date.isoformat(),
+                session=hist.last_kept.session,
+            )
+        )
+
+
+def _declared(declared: Mapping[str, object]) -> str:
+    parts = []
+    for key in ("made", "revision", "effective"):
+        if declared.get(key) is not None:
+            parts.append(f"{key} {declared[key]}")
+    ratified = declared.get("ratified_by")
+    if isinstance(ratified, dict):
+        parts.append(
+            f"ratified by {ratified.get('name')}"
+            + (f" ({ratified.get('position')})" if ratified.get("position") else "")
+        )
+    return ", ".join(parts) or "-"
 
 
 def _counts(decisions: object) -> str:
@@ -242,29 +246,33 @@ def _counts(decisions: object) -> str:
 
 @click.command()
 @click.option(
-    "--within",
-    "within",
-    type=click.IntRange(min=0),
-    default=30,
-    show_default=True,
-    metavar="DAYS",
-    help="Include reviews due within DAYS from today (overdue ones always).",
-)
+    "--within", "within", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS",
+    help=N_("Include reviews due within DAYS from today (overdue ones always)."),
+)  # fmt: skip
 @json_option
 @click.pass_context
 def due(ctx: click.Context, within: int, as_json: bool) -> None:
     """SOPs whose periodic review (review_interval_months) is due or overdue."""
-    from soplib.due import reviews_due
-
-    rows = reviews_due(open_store(ctx), within_days=within)
+    rows = open_store(ctx).audit.due(within_days=within)
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
+    if not rows:
+        empty(_("no periodic review is due within {days} days, and none is overdue", days=within))
+        return
     table(
-        f"Periodic reviews due within {within} days",
-        ["id", "title", "version", "counted from", "months", "due", "days left"],
+        _("Periodic reviews due within {days} days", days=within),
+        [_("id"), _("title"), _("version"), _("counted from"), _("months"), _("due"), _("days left")],
         [
-            [r.id, r.title, r.version, r.counted_from, r.interval_months, r.due_date, r.days_left]
+            [
+                r.id,
+                r.title,
+                r.version,
+                r.counted_from.isoformat(),
+                r.interval_months,
+                r.due_date.isoformat(),
+                r.days_left,
+            ]
             for r in rows
         ],
     )
@@ -272,51 +280,44 @@ def due(ctx: click.Context, within: int, as_json: bool) -> None:
 
 @click.command("print")
 @click.argument("sop_id")
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), help="Version (default: current).")
 @click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    callback=outside_store,
-    help="The HTML file to write.",
+    "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Version (default: current).")
 )
+@output_options(required=True)
 @click.pass_context
-def print_(ctx: click.Context, sop_id: str, version: int | None, output: Path) -> None:
-    """Write one SOP in the SOP AP layout as a self-contained HTML page (print it to PDF)."""
-    from soplib.printout import print_html
+def print_(ctx: click.Context, sop_id: str, version: int | None, output: Path, force: bool) -> None:
+    """Write one SOP in the SOP AP layout as a self-contained HTML page."""
+    from soplib.outputs.printout import print_html
 
     page = print_html(open_store(ctx), sop_id, version=version)
-    output.write_text(page, encoding="utf-8")
-    success(f"wrote {output}")
+    write_file(output, page.encode(), force=force)
 
 
 @click.command()
 @click.argument("sop_id")
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), help="Version (default: current).")
+@click.option(
+    "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Version (default: current).")
+)
 @json_option
 @click.pass_context
 def blame(ctx: click.Context, sop_id: str, version: int | None, as_json: bool) -> None:
     """For every item of a version: the version and decision that introduced its text."""
-    from soplib.blame import blame as blame_
-
-    result = blame_(open_store(ctx), sop_id, version=version)
+    result = open_store(ctx).sops.blame(sop_id, version=version)
     if as_json:
         emit_json(result.to_json())
         return
     table(
         f"{result.id} v{result.version}: {result.title}",
-        ["item", "version", "origin", "session", "date", "by", "reason", "text"],
+        [_("item"), _("version"), _("origin"), _("session"), _("date"), _("by"), _("reason"), _("text")],
         [
             [
                 i.key,
                 i.source.version,
-                i.source.origin,
-                i.source.session,
-                i.source.date[:10],
+                _(i.source.origin),
+                i.source.session or "",
+                i.source.date.date().isoformat(),
                 i.source.by,
-                i.source.reason,
+                i.source.reason or "",
                 i.text,
             ]
             for i in result.items

@@ -3,69 +3,101 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import diff_format_option, emit_diff, emit_json, success, table
+from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
+from soplib.i18n import N_, _
 
 
 @click.command()
+@click.option("--language", type=click.Choice(["id", "en"]), help=N_("Language of the office's documents."))
+@click.option(
+    "--time-zone",
+    metavar="ZONE",
+    help=N_("The office's time zone (Asia/Jakarta, Asia/Makassar, Asia/Jayapura)."),
+)
+@click.option("--office-name", metavar="TEXT", help=N_("The office's name, printed on every document."))
 @click.pass_context
-def init(ctx: click.Context) -> None:
+def init(ctx: click.Context, language: str | None, time_zone: str | None, office_name: str | None) -> None:
     """Create a new, empty store (a bare git repository)."""
-    from soplib import Store
+    from soplib.store import Store
 
     path = ctx.obj["store"]
-    Store.init(path).close()
-    success(f"created an empty SOP store at {path}")
+    Store.init(path, language=language, time_zone=time_zone, office_name=office_name).close()
+    success(_("created an empty SOP store at {path}", path=path))
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @by_option
-@click.option("--message", "-m", default="", help="Why these SOPs are added.")
-@click.option("--effective-date", metavar="YYYY-MM-DD", help="Date they take effect (default: today).")
+@click.option("--message", "-m", default="", help=N_("Why these SOPs are added."))
+@click.option(
+    "--effective-date",
+    type=DATE,
+    help=N_("Date they take effect (default: today, in the office's time zone)."),
+)
 @click.pass_context
 def add(
-    ctx: click.Context, files: tuple[Path, ...], by: str, message: str, effective_date: str | None
+    ctx: click.Context, files: tuple[Path, ...], by: str, message: str, effective_date: date | None
 ) -> None:
     """Add new SOPs (version 1). Every file is validated first; all are added in one commit or none."""
-    from soplib import load, parse_date
+    from soplib.documents.parse import load
 
     docs = [load(f) for f in files]
-    store = open_store(ctx)
-    added = store.add(docs, by=by, message=message, effective_date=parse_date(effective_date))
-    for v in added:
-        success(f"added {v.id} v{v.version}: {v.document.title}")
+    for v in open_store(ctx).sops.add(docs, by=by, message=message, effective=effective_date):
+        success(_("added {id} v{version}: {title}", id=v.id, version=v.version, title=v.document.title))
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @by_option
-@click.option("--message", "-m", required=True, help="Why the SOP changed (required).")
-@click.option("--effective-date", metavar="YYYY-MM-DD", help="Date it takes effect (default: today).")
+@click.option("--message", "-m", required=True, help=N_("Why the SOP changed (required)."))
+@click.option(
+    "--base",
+    type=click.IntRange(min=1),
+    help=N_("The version the file was edited from (default: the one `sop show` wrote into it)."),
+)
+@click.option(
+    "--effective-date",
+    type=DATE,
+    help=N_("Date it takes effect (default: today, in the office's time zone)."),
+)
 @click.option(
     "--editorial",
     metavar="REASON",
-    help="Mark the change editorial (wording, typos): acknowledgements of the previous version carry over.",
+    help=N_(
+        "Mark the change editorial (wording, typos): acknowledgements of the previous version carry over."
+    ),
 )
 @click.pass_context
 def update(
-    ctx: click.Context, file: Path, by: str, message: str, effective_date: str | None, editorial: str | None
+    ctx: click.Context,
+    file: Path,
+    by: str,
+    message: str,
+    base: int | None,
+    effective_date: date | None,
+    editorial: str | None,
 ) -> None:
-    """Save a new version of an SOP directly, without a review session (recorded as 'update')."""
-    from soplib import InvalidInputError, load, parse_date
+    """Save a new version of an SOP directly, outside a review (recorded as 'update').
+
+    The file must be edited from the current version: start from `sop show ID > FILE`,
+    which writes the version into the file's first line.
+    """
+    from soplib.documents.parse import load
+    from soplib.errors import InvalidInputError
 
     if editorial is not None and not editorial.strip():
         raise InvalidInputError("--editorial needs a reason, e.g. --editorial 'perbaikan salah ketik'")
-    store = open_store(ctx)
-    v = store.update(
-        load(file), by=by, message=message, effective_date=parse_date(effective_date), editorial=editorial
+    v = open_store(ctx).sops.update(
+        load(file), by=by, message=message, base=base, effective=effective_date, editorial=editorial
     )
-    note = "; acknowledgements of the previous version carry over (editorial)" if editorial else ""
-    success(f"saved {v.id} v{v.version}{note}")
+    note = _("; acknowledgements of the previous version carry over (editorial)") if editorial else ""
+    success(_("saved {id} v{version}", id=v.id, version=v.version) + note)
 
 
 @click.command("list")
@@ -73,29 +105,43 @@ def update(
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """The SOP register: every SOP with its current version."""
-    rows = open_store(ctx).sops()
+    rows = open_store(ctx).sops.list()
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
+    if not rows:
+        empty(_("the store has no SOPs yet; add them with `sop add FILE.md`"))
+        return
     table(
-        "SOPs",
-        ["id", "title", "unit", "version", "status", "effective"],
-        [[r.id, r.title, r.unit, r.version, r.status, r.effective_date] for r in rows],
+        _("SOPs"),
+        [_("id"), _("title"), _("unit"), _("version"), _("status"), _("effective")],
+        [[r.id, r.title, r.unit, r.version, _(r.status), r.effective.isoformat()] for r in rows],
     )
 
 
 @click.command()
 @click.argument("sop_id")
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), help="Version (default: current).")
+@click.option(
+    "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Version (default: current).")
+)
+@click.option(
+    "--raw", is_flag=True, help=N_("The stored bytes exactly, without the line naming the version.")
+)
 @json_option
 @click.pass_context
-def show(ctx: click.Context, sop_id: str, version: int | None, as_json: bool) -> None:
-    """Print an SOP exactly as stored (Markdown), or its metadata and items with --json."""
+def show(ctx: click.Context, sop_id: str, version: int | None, raw: bool, as_json: bool) -> None:
+    """Print an SOP (Markdown, with a first line naming its version), or its metadata and items with --json."""
     store = open_store(ctx)
     if as_json:
-        emit_json(store.get(sop_id, version=version).to_json())
+        emit_json(store.sops.get(sop_id, version=version).to_json())
         return
-    data = store.text(sop_id, version=version)
+    record = store.sops.record(sop_id)
+    number = record.latest.version if version is None else version
+    data = store.sops.text(sop_id, version=number)
+    if not raw:
+        from soplib.documents.sops import with_base
+
+        data = with_base(data.decode("utf-8"), record.id, number).encode()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
 
@@ -105,19 +151,24 @@ def show(ctx: click.Context, sop_id: str, version: int | None, as_json: bool) ->
 @json_option
 @click.pass_context
 def history(ctx: click.Context, sop_id: str, as_json: bool) -> None:
-    """Every version of an SOP: date, who, action, message, commit."""
-    entries = open_store(ctx).history(sop_id)
+    """Every version of an SOP: date, who, action, effective date, approver, commit, message."""
+    store = open_store(ctx)
+    versions = store.sops.history(sop_id)
+    commits = {v.version: store.sops.commit_of(sop_id, v.version) for v in versions}
     if as_json:
-        emit_json([e.to_json() for e in entries])
+        emit_json([{**v.to_json(), "commit": commits[v.version]} for v in versions])
         return
     table(
-        f"History of {sop_id}",
-        ["version", "date", "by", "action", "effective", "commit", "message"],
+        _("History of {id}", id=sop_id),
+        [_("version"), _("date"), _("by"), _("action"), _("effective"), _("approver"), _("commit"), _("message")],
         [
-            [e.version, e.date, e.by, e.action, e.effective_date, (e.commit or "")[:10], e.message]
-            for e in entries
+            [
+                v.version, v.created.date().isoformat(), v.by, _(v.action), v.effective.isoformat(),
+                v.approver.label() if v.approver else "", (commits[v.version] or "")[:10], v.message,
+            ]
+            for v in versions
         ],
-    )
+    )  # fmt: skip
 
 
 @click.command()
@@ -126,12 +177,14 @@ def history(ctx: click.Context, sop_id: str, as_json: bool) -> None:
 @click.argument("v2", type=click.IntRange(min=1))
 @diff_format_option
 @click.pass_context
-def diff(ctx: click.Context, sop_id: str, v1: int, v2: int, fmt: str, output: Path | None) -> None:
+def diff(
+    ctx: click.Context, sop_id: str, v1: int, v2: int, fmt: str, output: Path | None, force: bool
+) -> None:
     """Show what changed between two versions of an SOP (structural redline, unified, JSON or HTML)."""
-    from soplib import structural, unified
+    from soplib.documents.diff import structural, unified
 
     store = open_store(ctx)
-    old, new = store.get(sop_id, version=v1), store.get(sop_id, version=v2)
+    old, new = store.sops.get(sop_id, version=v1), store.sops.get(sop_id, version=v2)
     d = structural(old.document, new.document, old_label=f"v{v1}", new_label=f"v{v2}")
     emit_diff(
         [d],
@@ -139,6 +192,7 @@ def diff(ctx: click.Context, sop_id: str, v1: int, v2: int, fmt: str, output: Pa
         title=f"{sop_id}: v{v1} -> v{v2}",
         unified_text=unified(old.text, new.text, old_label=f"{sop_id} v{v1}", new_label=f"{sop_id} v{v2}"),
         output=output,
+        force=force,
     )
 
 

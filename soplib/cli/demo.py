@@ -1,8 +1,9 @@
 """``sop demo``: a realistic store built from the SOPs that ship with soplib.
 
 It walks through every capability soplib has, on the data of a provincial
-election commission (KPU Provinsi NTB), printing what it does as it goes. Each
-part is one function below; a new capability adds its part to ``STEPS``.
+election commission (KPU Provinsi NTB, in WITA), printing what it does as it
+goes. Each part is one function below; a new capability adds its part to
+``STEPS``.
 """
 
 from __future__ import annotations
@@ -12,20 +13,24 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable
-from importlib import resources
+from datetime import date
 from pathlib import Path
 
 import click
 
 from soplib.cli.output import console, table
+from soplib.i18n import _
 
-CHAIR = "ani.pratiwi"
-
-
-def demo_files() -> list[Path]:
-    """The demo SOPs that ship inside the package."""
-    folder = resources.files("soplib") / "demo_data"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".md"))
+# The office's people (demo_data/staff.csv): who does what in the demo.
+SECRETARY = "197605142002121003"  # Mars Ansori Wijaya, Sekretaris: admin and approver
+CHAIR = "198107232008011004"  # Baiq Rahmawati, Analis Kebijakan: document controller, chairs the review
+MEMBER = "198202112007011006"  # Hj. Rosmiati, Kepala Subbagian: review team
+DRIVER = "198812052014031003"  # Ahmad Fauzi, Pengadministrasi Umum: holds no role
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
+    '<circle cx="32" cy="32" r="30" fill="#b91c1c"/><text x="32" y="40" font-size="20" text-anchor="middle" '
+    'fill="#fff" font-family="sans-serif">KPU</text></svg>'
+)
 
 
 def _heading(text: str) -> None:
@@ -34,74 +39,121 @@ def _heading(text: str) -> None:
 
 def step_foundation(store_path: Path) -> None:
     from soplib import Store, load
+    from soplib.demo_data import sop_files, staff_csv
 
-    _heading("1. SOPs as versioned Markdown in a git store")
-    store = Store.init(store_path)
+    _heading(_("1. The office, its people and their roles; SOPs as versioned Markdown in git"))
+    store = Store.init(
+        store_path, language="id", time_zone="Asia/Makassar",
+        office_name="Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat",
+    )  # fmt: skip
     with store:
-        added = store.add([load(p) for p in demo_files()], by=CHAIR, message="SOP awal KPU Provinsi NTB")
-        click.echo(f"added {len(added)} SOPs in one commit to {store_path}")
-        rows = store.sops()
-        table("SOP register", ["id", "title", "version"], [[r.id, r.title, r.version] for r in rows])
-        v1 = store.get("KPU-NTB-SOP-04")
+        store.staff.import_csv(staff_csv(), by=SECRETARY)
+        store.grants.grant("admin", SECRETARY, by=SECRETARY)
+        store.grants.grant("approver", SECRETARY, by=SECRETARY)
+        store.grants.grant("controller", CHAIR, by=SECRETARY)
+        store.office.set(
+            address="Jl. Langko No. 74, Mataram, Nusa Tenggara Barat", logo=LOGO.encode(), by=SECRETARY
+        )
+        profile = store.office.get()
         click.echo(
-            f"KPU-NTB-SOP-04 has {len(v1.document.items)} reviewable items; the first is "
-            f"{v1.document.items[0].key}: {v1.document.items[0].text!r}"
+            _(
+                "office: {name}; time zone {zone} ({label}); documents in {lang}",
+                name=profile.name,
+                zone=profile.time_zone,
+                label=profile.zone_label,
+                lang=profile.language,
+            )
+        )
+        table(
+            _("Roles"),
+            [_("role"), _("who"), _("units")],
+            [
+                [g.role, store.staff.get(g.staff).name, ", ".join(g.units) or _("all")]
+                for g in store.grants.list()
+            ],
+        )
+        added = store.sops.add([load(p) for p in sop_files()], by=CHAIR, message="SOP awal KPU Provinsi NTB")
+        click.echo(_("added {n} SOPs in one commit to {path}", n=len(added), path=store_path))
+        rows = store.sops.list()
+        table(
+            _("SOP register"),
+            [_("id"), _("title"), _("version"), _("effective")],
+            [[r.id, r.title, r.version, r.effective.isoformat()] for r in rows],
+        )
+        v1 = store.sops.get("KPU-NTB-SOP-04")
+        first = v1.document.body_items[0]
+        click.echo(
+            _(
+                "KPU-NTB-SOP-04 has {n} reviewable items; the first step is {key}: {text}",
+                n=len(v1.document.items),
+                key=first.key,
+                text=first.text,
+            )
         )
         text = v1.text.replace(
             "2. Pengelola BMN memeriksa ketersediaan barang.",
             "2. Pengelola BMN memeriksa ketersediaan dan kondisi barang.",
         )
-        v2 = store.update(text, by=CHAIR, message="Pemeriksaan kondisi barang ditambahkan")
-        click.echo(f"saved {v2.id} v{v2.version} directly; its history:")
-        for e in store.history("KPU-NTB-SOP-04"):
-            click.echo(f"  v{e.version}  {e.date}  {e.by}  {e.action}  {e.message}")
-
-
-HEAD_OF_OFFICE = "lalu.ahmad"
-MEMBER = "baiq.nurul"
+        try:
+            store.sops.update(text, base=v1.version, by=DRIVER, message="tanpa peran")
+        except Exception as exc:
+            click.echo(_("refused: {reason}", reason=exc))
+        v2 = store.sops.update(
+            text, base=v1.version, by=CHAIR, message="Pemeriksaan kondisi barang ditambahkan"
+        )
+        click.echo(
+            _(
+                "saved {id} v{version} directly (the controller's role); its history:",
+                id=v2.id,
+                version=v2.version,
+            )
+        )
+        for v in store.sops.history("KPU-NTB-SOP-04"):
+            click.echo(f"  v{v.version}  {v.created:%Y-%m-%d %H:%M} UTC  {v.by}  {v.action}  {v.message}")
+        try:
+            store.sops.update(text, base=1, by=CHAIR, message="dari versi lama")
+        except Exception as exc:
+            click.echo(_("an edit of the old text is refused: {reason}", reason=exc))
 
 
 def step_review(store_path: Path) -> None:
-    from soplib import CRITERIA, Review, Store, parse
+    from soplib import CRITERIA, Store, parse, redline_text
 
-    _heading("2. A review session: keep, remove, replace, add; evaluate; approve")
+    _heading(_("2. A review session: keep, remove, replace, add; evaluate; a refused and a valid approval"))
     with Store.open(store_path) as store:
-        session = Review.start(
-            store,
+        session = store.reviews.start(
             ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"],
             team={CHAIR: "chair", MEMBER: "member"},
             ref="Berita Acara Pleno Nomor 45/PL.01-BA/18/2026",
             title="Evaluasi SOP semester II 2026",
             by=CHAIR,
         )
-        click.echo(f"started {session.id} over {', '.join(session.header().pinned)}")
+        click.echo(_("started {id} over {sops}", id=session.id, sops=", ".join(session.header().pinned)))
         sop = "KPU-NTB-SOP-01"
         session.outcome(sop, "revise", by=CHAIR, reason="langkah disposisi tidak lagi diperlukan")
         session.remove(sop, "prosedur/4", by=MEMBER, reason="disposisi dilakukan melalui e-PPID")
         session.replace(
-            sop,
-            "prosedur/2",
+            sop, "prosedur/2", by=MEMBER, reason="formulir juga harus diperiksa",
             text="Petugas meja layanan memeriksa kelengkapan identitas pemohon dan formulir permohonan.",
-            by=MEMBER,
-            reason="formulir juga harus diperiksa",
-        )
+        )  # fmt: skip
         session.add(
-            sop,
-            after="prosedur/8",
+            sop, after="prosedur/8", by=CHAIR, reason="belum ada langkah pengarsipan",
             text="Petugas mengarsipkan berkas permohonan dan jawaban dalam arsip layanan informasi.",
-            by=CHAIR,
-            reason="belum ada langkah pengarsipan",
+        )  # fmt: skip
+        session.replace(
+            sop,
+            "equipment/3",
+            text="Register permohonan elektronik",
+            by=MEMBER,
+            reason="buku register diganti aplikasi",
         )
         session.keep_rest(sop, by=CHAIR)
-        # A table row too: the manual agenda book gave way to SRIKANDI.
+        # A table row by its cells: the manual agenda book gave way to SRIKANDI.
         session.outcome("KPU-NTB-SOP-02", "revise", by=CHAIR)
         session.replace(
-            "KPU-NTB-SOP-02",
-            "prosedur/2",
-            text="2 | Mencatat surat dalam agenda SRIKANDI | Pengadministrasi Umum | 5 menit | Agenda",
-            by=MEMBER,
-            reason="buku agenda manual tidak dipakai lagi",
-        )
+            "KPU-NTB-SOP-02", "prosedur/2", by=MEMBER, reason="buku agenda manual tidak dipakai lagi",
+            cells={"Kegiatan": "Mencatat surat dalam agenda SRIKANDI", "Output": "Agenda SRIKANDI"},
+        )  # fmt: skip
         session.keep_rest("KPU-NTB-SOP-02", by=MEMBER)
         session.outcome("KPU-NTB-SOP-03", "keep", by=MEMBER, reason="masih layak")
         answers = dict.fromkeys(CRITERIA, True) | {"easy_to_carry_out": False}
@@ -120,154 +172,105 @@ def step_review(store_path: Path) -> None:
         )
         rows = session.status()
         table(
-            f"Status of {session.id}",
-            ["sop", "outcome", "decided", "undecided"],
+            _("Status of {id}", id=session.id),
+            [_("sop"), _("outcome"), _("decided"), _("undecided")],
             [[r.sop, r.outcome or ("new" if r.proposed else "-"), r.decided, len(r.undecided)] for r in rows],
         )
-        from soplib.render import render_text
-
-        click.echo(render_text([*session.diff(sop), *session.diff("KPU-NTB-SOP-02")]), nl=False)
-        result = session.approve(by=HEAD_OF_OFFICE, effective_date="2026-12-01")
+        click.echo(redline_text([*session.diff(sop), *session.diff("KPU-NTB-SOP-02")]), nl=False)
+        try:
+            session.approve(by=DRIVER, effective=date(2026, 12, 1))
+        except Exception as exc:
+            click.echo(_("approval by {who} refused: {reason}", who=DRIVER, reason=exc))
+        result = session.approve(by=SECRETARY, effective=date(2026, 12, 1))
         click.echo(
-            f"approved by {HEAD_OF_OFFICE} in one commit {(result.commit or '')[:10]}: "
-            "new versions "
-            + ", ".join(f"{k} v{v}" for k, v in result.versions.items())
-            + "; kept "
-            + (", ".join(result.kept) or "none")
-        )
-        click.echo(f"  sop --store {store_path} review diff {session.id} --format html -o review.html")
-
-
-def step_audit(store_path: Path) -> None:
-    """Last step: history, blame, due reviews, a printable SOP, an anchor, a verified store, a report."""
-    from soplib import Store
-    from soplib.anchor import anchor
-    from soplib.audit import audit_history
-    from soplib.blame import blame
-    from soplib.due import reviews_due
-    from soplib.printout import print_html
-    from soplib.report import audit_report, write_output
-    from soplib.report_render import render_report
-    from soplib.verify import verify
-
-    _heading("5. Audit: history, blame, periodic reviews, printing, integrity, report")
-    with Store.open(store_path) as store:
-        hist = audit_history(store, "KPU-NTB-SOP-04")
-        click.echo(f"KPU-NTB-SOP-04 in force on {hist.on}: version {hist.in_force}")
-        for v in hist.versions:
+            _("approved in one commit {commit}: new versions {versions}; kept {kept}", commit=(result.commit or "")[:10],
+              versions=", ".join(f"{k} v{v}" for k, v in result.versions.items()), kept=", ".join(result.kept) or "-")
+        )  # fmt: skip
+        approver = store.sops.get(sop).approver
+        if approver is not None:
             click.echo(
-                f"  v{v.version}  {v.status:<10}  effective {v.effective_date}  by {v.by}  ({v.action})"
+                _(
+                    "frozen in the record: disahkan oleh {position}, {name}, NIP {nip}",
+                    position=approver.position,
+                    name=approver.name,
+                    nip=approver.id,
+                )
             )
-        table(
-            "sop blame KPU-NTB-SOP-01: where each step's text comes from",
-            ["item", "version", "origin", "reason"],
-            [
-                [b.key, b.source.version, b.source.origin, b.source.reason]
-                for b in blame(store, "KPU-NTB-SOP-01").items
-            ],
-        )
-        due = reviews_due(store, within_days=400)
-        table(
-            "Periodic reviews due within 400 days",
-            ["id", "due", "days left"],
-            [[d.id, d.due_date, d.days_left] for d in due],
-        )
-        # Outside the store on purpose: a printout is not part of the record.
-        page = Path(tempfile.mkdtemp(prefix="sop-print-")) / "KPU-NTB-SOP-02.html"
-        page.write_text(print_html(store, "KPU-NTB-SOP-02"), encoding="utf-8")
-        click.echo(f"KPU-NTB-SOP-02 in the SOP AP layout, ready to print to PDF: {page}")
-        mark = anchor(store, by=CHAIR)
-        click.echo(f"audit anchor {mark.number} recorded head {mark.head} (tag {mark.tag})")
-        report = verify(store)
-        status = "verified" if report.ok else f"NOT verified: {len(report.findings)} findings"
-        click.echo(
-            f"sop audit verify: {status} ({report.commits} commits, {report.sops} SOPs, "
-            f"{report.versions} versions)"
-        )
-        result = audit_report(store)
-        # Beside the store (in the demo's own folder), not in it: a report is not part of the record.
-        target = store_path.parent / "audit-report.html"
-        if target.exists():
-            target = Path(tempfile.mkdtemp(prefix="sop-report-")) / "audit-report.html"
-        write_output(target, render_report(result, "html").encode())
-        click.echo(f"audit report of store head {result.head}: {result.grade.rule}")
-        click.echo(f"audit report written to {target}")
-
-
-# step_audit stays last: it anchors and verifies everything the steps before it wrote.
-def demo_staff_csv() -> Path:
-    """The demo staff list (KPU Provinsi NTB and KPU Kabupaten Lombok Barat)."""
-    return Path(str(resources.files("soplib") / "demo_data" / "staff.csv"))
 
 
 def step_internalisation(store_path: Path) -> None:
-    from soplib import (
-        Store,
-        acknowledge,
-        coverage,
-        create_briefing,
-        import_staff,
-        pending,
-        record_attendance,
-        verify_chain,
-    )
+    from soplib import Store
     from soplib.cli.ack import print_coverage
-    from soplib.staff import parse_staff_csv
+    from soplib.demo_data import attendance_csv, staff_csv
+    from soplib.people.staff import parse_staff_csv
 
-    _heading("3. Internalisation: staff, briefings, acknowledgements, coverage")
+    _heading(_("3. Internalisation: briefings, acknowledgements, coverage"))
     with Store.open(store_path) as store:
-        result = import_staff(store, demo_staff_csv(), by=CHAIR)
-        click.echo(f"imported {len(result.added)} staff from {demo_staff_csv().name}")
-        briefing = create_briefing(
-            store,
+        briefing = store.briefings.create(
             title="Sosialisasi SOP pelayanan informasi, persuratan dan data pemilih",
-            date="2026-02-03",
+            day=date(2026, 12, 3),
             sops=["KPU-NTB-SOP-01", "KPU-NTB-SOP-02", "KPU-NTB-SOP-03"],
             by=CHAIR,
         )
-        present = [p.id for p in parse_staff_csv(demo_staff_csv()) if "Lombok Barat" not in p.unit][:14]
-        with tempfile.TemporaryDirectory() as tmp:
-            sheet = Path(tmp) / "daftar-hadir.csv"
-            sheet.write_text("id\n" + "\n".join(present) + "\n", encoding="utf-8")
-            attended = record_attendance(store, briefing.id, sheet, by=CHAIR)
+        present = [p.id for p in parse_staff_csv(staff_csv()) if "Lombok Barat" not in p.unit][:14]
+        attended = store.briefings.attend(briefing.id, present, by=CHAIR)
         click.echo(
-            f"briefing {briefing.id}: {len(attended.new_attendees)} attended, "
-            f"{len(attended.records)} acknowledgements in one commit, "
-            f"{sum(1 for s in attended.skipped if s.reason == 'outside audience')} skipped (SOP not for them)"
-        )
+            _("briefing {id}: {n} attended, {acks} acknowledgements in one commit, {skipped} skipped (SOP not for them)",
+              id=briefing.id, n=len(attended.new_attendees), acks=len(attended.records),
+              skipped=sum(1 for s in attended.skipped if s.reason == "outside audience"))
+        )  # fmt: skip
         table(
-            f"Daftar hadir {briefing.id} (first 5 of {len(attended.briefing.attendees)})",
-            ["name", "NIP / id", "position", "SOPs"],
+            _("Attendance list {id} (first 5 of {n})", id=briefing.id, n=len(attended.briefing.attendees)),
+            [_("name"), _("NIP / id"), _("position"), _("SOPs")],
             [[a.name, a.id, a.position, ", ".join(a.sops)] for a in attended.briefing.attendees[:5]],
         )
-        outcome = acknowledge(store, "199609142023211001", "KPU-NTB-SOP-03", by=CHAIR)
-        click.echo(f"{outcome.staff.name} acknowledged KPU-NTB-SOP-03 v{outcome.version} after reading it")
-        text = store.get("KPU-NTB-SOP-03").text.replace("di laman KPU.", "di laman resmi KPU.")
-        v = store.update(text, by=CHAIR, message="Perbaikan redaksi", editorial="perbaikan penulisan")
-        click.echo(f"KPU-NTB-SOP-03 v{v.version} is an editorial change: acknowledgements of v1 carry over")
-        print_coverage(coverage(store), every_name=False)
-        report = pending(store, "199012302017031011")
-        click.echo(
-            f"{report.staff.name} still has to acknowledge: " + ", ".join(p.id for p in report.pending)
+        second = store.briefings.create(
+            title="Sosialisasi SOP BMN", day=date(2026, 12, 4), sops=["KPU-NTB-SOP-04"], by=CHAIR
         )
-        chain = verify_chain(store.snapshot())
-        click.echo(f"hash chain of acknowledgements: {chain.records} records, intact: {chain.is_intact}")
+        store.briefings.attend(second.id, attendance_csv(), by=CHAIR)
+        outcome = store.acks.record("199609142023211001", "KPU-NTB-SOP-03", by=CHAIR)
+        click.echo(
+            _(
+                "{name} acknowledged KPU-NTB-SOP-03 v{version} after reading it",
+                name=outcome.staff.name,
+                version=outcome.version,
+            )
+        )
+        current = store.sops.get("KPU-NTB-SOP-03")
+        text = current.text.replace("di laman KPU.", "di laman resmi KPU.")
+        v = store.sops.update(
+            text, base=current.version, by=CHAIR, message="Perbaikan redaksi", editorial="perbaikan penulisan"
+        )
+        click.echo(
+            _(
+                "KPU-NTB-SOP-03 v{version} is an editorial change: acknowledgements of v1 carry over",
+                version=v.version,
+            )
+        )
+        print_coverage(store.acks.coverage(), every_name=False)
+        report = store.acks.pending("199012302017031011")
+        click.echo(
+            _(
+                "{name} still has to acknowledge: {sops}",
+                name=report.staff.name,
+                sops=", ".join(p.id for p in report.pending),
+            )
+        )
 
 
 def _acknowledge_until_killed(store_path: Path, log_fd: int, seed: int) -> None:
     """A forked writer: acknowledges, one flushed line per success, until it is killed."""
     import random
 
-    from soplib import Store, acknowledge
-    from soplib.staff import parse_staff_csv
+    from soplib import Store
+    from soplib.demo_data import staff_csv
+    from soplib.people.staff import parse_staff_csv
 
-    pairs = [
-        (p.id, s) for p in parse_staff_csv(demo_staff_csv()) for s in ("KPU-NTB-SOP-01", "KPU-NTB-SOP-04")
-    ]
+    pairs = [(p.id, s) for p in parse_staff_csv(staff_csv()) for s in ("KPU-NTB-SOP-01", "KPU-NTB-SOP-04")]
     random.Random(seed).shuffle(pairs)  # noqa: S311 (an order, not a secret)
     with Store.open(store_path) as store:
         for staff, sop_id in pairs:
-            outcome = acknowledge(store, staff, sop_id, by=CHAIR)
+            outcome = store.acks.record(staff, sop_id, by=CHAIR)
             if outcome.created:
                 os.write(log_fd, f"{outcome.record.seq} {outcome.record.hash}\n".encode())
     time.sleep(60)  # nothing left to do: wait for the kill
@@ -277,9 +280,10 @@ def step_reliability(store_path: Path) -> None:
     """kill -9 a writer at random moments: what it reported is kept, and nothing is left behind."""
     import random
 
-    from soplib import Store, list_acks, verify_chain
+    from soplib import Store
+    from soplib.audit.ackchain import verify_chain
 
-    _heading("4. Reliability: a writer killed with kill -9, ten times")
+    _heading(_("4. Reliability: a writer killed with kill -9, ten times"))
     rng = random.Random(6)  # noqa: S311 (kill delays, not a secret)
     read_end, write_end = os.pipe()
     for n in range(10):
@@ -290,23 +294,87 @@ def step_reliability(store_path: Path) -> None:
                 _acknowledge_until_killed(store_path, write_end, n)
             finally:
                 os._exit(1)
-        time.sleep(rng.uniform(0.005, 0.03))
+        time.sleep(rng.uniform(0.02, 0.08))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     os.close(write_end)
     with os.fdopen(read_end) as reported_lines:
         reported = [line.split() for line in reported_lines]
     with Store.open(store_path) as store:  # opening clears what a killed writer left
-        kept = {(str(r.seq), r.hash) for r in list_acks(store)}
+        kept = {(str(r.seq), r.hash) for r in store.acks.iter()}
         lost = [r for r in reported if tuple(r) not in kept]
         left = [*store.path.glob("objects/*/tmp_obj_*"), *store.path.glob("refs/**/*.lock")]
         chain = verify_chain(store.snapshot())
         click.echo(
-            f"{len(reported)} acknowledgements reported by the killed writers: {len(lost)} lost; "
-            f"{len(left)} stray files; hash chain intact: {chain.is_intact} (docs/reliability.md)"
+            _("{n} acknowledgements reported by the killed writers: {lost} lost; {stray} stray files; hash chain intact: {ok} (docs/reliability.md)",
+              n=len(reported), lost=len(lost), stray=len(left), ok=chain.is_intact)
+        )  # fmt: skip
+
+
+def step_audit(store_path: Path) -> None:
+    """Last step: history, blame, due reviews, a printable SOP, an anchor, a verified store, a report."""
+    from soplib import Store
+    from soplib.files import write_output
+    from soplib.outputs.printout import print_html
+    from soplib.outputs.report_render import render_report
+
+    _heading(_("5. Audit: history, blame, periodic reviews, printing, integrity, report"))
+    with Store.open(store_path) as store:
+        hist = store.audit.history("KPU-NTB-SOP-04")
+        click.echo(
+            _(
+                "KPU-NTB-SOP-04 in force on {day} (WITA): version {version}",
+                day=hist.on.isoformat(),
+                version=hist.in_force,
+            )
         )
+        for v in hist.versions:
+            click.echo(f"  v{v.version}  {v.status:<10}  {v.effective_date}  {v.by}  ({v.action})")
+        table(
+            _("sop blame KPU-NTB-SOP-01: where each step's text comes from"),
+            [_("item"), _("version"), _("origin"), _("reason")],
+            [
+                [b.key, b.source.version, b.source.origin, b.source.reason]
+                for b in store.sops.blame("KPU-NTB-SOP-01").items
+                if not b.key.startswith(("legal_basis", "records"))
+            ],
+        )
+        due = store.audit.due(within_days=400)
+        table(
+            _("Periodic reviews due within 400 days"),
+            [_("id"), _("due"), _("days left")],
+            [[d.id, d.due_date.isoformat(), d.days_left] for d in due],
+        )
+        out = Path(tempfile.mkdtemp(prefix="sop-print-"))
+        write_output(out / "KPU-NTB-SOP-01.html", print_html(store, "KPU-NTB-SOP-01").encode())
+        click.echo(_("KPU-NTB-SOP-01 in the SOP AP layout: {path}", path=out / "KPU-NTB-SOP-01.html"))
+        mark = store.audit.anchor(by=CHAIR)
+        click.echo(
+            _("audit anchor {id} recorded head {head} (tag {tag})", id=mark.id, head=mark.head, tag=mark.tag)
+        )
+        report = store.audit.verify()
+        status = _("verified") if report.ok else _("NOT verified: {n} findings", n=len(report.findings))
+        click.echo(
+            _(
+                "sop audit verify: {status} ({commits} commits replayed, {sops} SOPs, {versions} versions)",
+                status=status,
+                commits=report.replayed,
+                sops=report.sops,
+                versions=report.versions,
+            )
+        )
+        for f in report.findings[:10]:
+            click.echo(f"  {f.kind}: {f.message}")
+        result = store.audit.report()
+        target = store_path.parent / "audit-report.html"
+        if target.exists():
+            target = Path(tempfile.mkdtemp(prefix="sop-report-")) / "audit-report.html"
+        write_output(target, render_report(result, "html").encode())
+        click.echo(_("audit report of store head {head}: {rule}", head=result.head, rule=result.grade.rule))
+        click.echo(_("audit report written to {path}", path=target))
 
 
+# step_audit stays last: it anchors and verifies everything the steps before it wrote.
 STEPS: list[Callable[[Path], None]] = [
     step_foundation,
     step_review,
@@ -318,23 +386,21 @@ STEPS: list[Callable[[Path], None]] = [
 
 @click.command()
 @click.option(
-    "--dir",
-    "directory",
-    type=click.Path(path_type=Path, file_okay=False),
+    "--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
     help="Where to build the demo store (a new folder). Default: a new temporary folder.",
-)
+)  # fmt: skip
 def demo(directory: Path | None) -> None:
     """Build a demo store from realistic Indonesian SOPs and show what soplib does."""
-    from soplib import InvalidInputError
+    from soplib.errors import InvalidInputError
 
     if directory is None:
         directory = Path(tempfile.mkdtemp(prefix="sop-demo-")) / "sop-store"
     elif directory.exists() and any(directory.iterdir()):
-        raise InvalidInputError(f"{directory} is not empty; give a new folder to --dir")
+        raise InvalidInputError("{path} is not empty; give a new folder to --dir", path=directory)
     for step in STEPS:
         step(directory)
     console().rule()
-    click.echo(f"The demo store is at {directory}; explore it with:")
+    click.echo(_("The demo store is at {path}; explore it with:", path=directory))
     click.echo(f"  sop --store {directory} list")
     click.echo(f"  git -C {directory} log --oneline")
 

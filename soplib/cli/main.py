@@ -1,20 +1,104 @@
-"""The ``sop`` group, its global options and the one place errors are turned into messages."""
+"""The ``sop`` group, its global options, and the one place errors become messages.
+
+Exit status: 0 done; 1 the library refused or failed (one line on stderr, in
+the chosen language); 2 a usage error (an unknown option, a value of the wrong
+form such as a malformed date); 130 interrupted (Ctrl-C). A closed pipe
+(``sop coverage | head -1``) ends the command quietly.
+
+The language of everything printed: ``--lang``, else ``$SOP_LANG``, else the
+office profile's language, else English. Help texts are translated when shown.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from soplib.i18n import N_, _, use_language
+
 if TYPE_CHECKING:
     from soplib.store import Store
 
 
+@contextlib.contextmanager
+def _translated_help(command: click.Command) -> Iterator[None]:
+    """Translate a command's help and its options' help for the time it is shown."""
+    saved: list[tuple[Any, str, Any]] = []
+    try:
+        for obj in (command, *command.params):
+            for attr in ("help", "short_help"):
+                value = getattr(obj, attr, None)
+                if isinstance(value, str) and value:
+                    saved.append((obj, attr, value))
+                    setattr(obj, attr, _(value))
+        yield
+    finally:
+        for obj, attr, value in saved:
+            setattr(obj, attr, value)
+
+
+class SopCommand(click.Command):
+    """A command whose help is translated when shown."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self):
+            super().format_help(ctx, formatter)
+
+
+class SopSubGroup(click.Group):
+    """A command group (``sop review``, ``sop audit``) whose help is translated when shown."""
+
+    command_class = SopCommand
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self):
+            super().format_help(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_commands(self, ctx, formatter)
+
+
+SopSubGroup.group_class = SopSubGroup
+
+
+def _format_commands(group: click.Group, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    rows = []
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if cmd is not None and not cmd.hidden:
+            rows.append((name, _(cmd.help.split("\n\n", 1)[0]) if cmd.help else ""))
+    if rows:
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
+
+
+def _language(ctx: click.Context) -> str:
+    lang = ctx.params.get("lang") or os.environ.get("SOP_LANG")
+    if lang:
+        return lang
+    store = ctx.params.get("store")
+    with contextlib.suppress(Exception):  # no store yet, or unreadable: the message comes later
+        from soplib.store import Store
+
+        if store is not None and (Path(store) / "HEAD").is_file():
+            with Store.open(store) as opened:
+                raw = opened.snapshot().read_json("office/profile.json")
+                if isinstance(raw, dict) and raw.get("language") in ("id", "en"):
+                    return str(raw["language"])
+    return "en"
+
+
 class SopGroup(click.Group):
-    """A click group that turns every soplib error into one line and exit status 1."""
+    """The ``sop`` group: sets the language, turns every soplib error into one line."""
+
+    command_class = SopCommand
+    group_class = SopSubGroup
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # Bytes that are not UTF-8 reach Python as lone surrogates; refused here,
@@ -23,32 +107,60 @@ class SopGroup(click.Group):
             try:
                 arg.encode("utf-8")
             except UnicodeEncodeError:
-                raise click.UsageError(
-                    f"argument {arg!r} is not valid UTF-8 text; sop takes UTF-8 text and file names"
-                ) from None
+                raise click.UsageError(_("argument {arg} is not valid UTF-8 text", arg=repr(arg))) from None
         return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self):
+            super().format_help(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_commands(self, ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         from soplib.errors import SopError
+        from soplib.i18n import translator
 
-        try:
-            return super().invoke(ctx)
-        except SopError as exc:
-            _fail(str(exc))
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            _fail("interrupted; nothing was written by the step that was running", status=130)
-        except OSError as exc:
-            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
-        except Exception as exc:  # a bug: still no traceback unless asked for
-            if os.environ.get("SOP_DEBUG"):
+        lang = _language(ctx)
+        with use_language(lang if lang in ("id", "en") else "en"):
+            try:
+                return super().invoke(ctx)
+            except SopError as exc:
+                _fail(exc.localized(translator()))
+            except click.exceptions.Exit:
                 raise
-            _fail(f"internal error ({type(exc).__name__}: {exc}); set SOP_DEBUG=1 for the traceback")
+            except click.ClickException:
+                raise
+            except (KeyboardInterrupt, click.Abort):
+                _fail(_("interrupted; nothing was written by the step that was running"), status=130)
+            except BrokenPipeError:
+                _quiet_exit()
+            except OSError as exc:
+                _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            except Exception as exc:  # a bug: still no traceback unless asked for
+                if os.environ.get("SOP_DEBUG"):
+                    raise
+                _fail(
+                    _(
+                        "internal error ({kind}: {reason}); set SOP_DEBUG=1 for the traceback",
+                        kind=type(exc).__name__,
+                        reason=exc,
+                    )
+                )
+
+
+def _quiet_exit() -> None:
+    # The reader went away (`| head`): stop without a message, and without a
+    # second BrokenPipeError when Python flushes stdout on exit.
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 def _fail(message: str, *, status: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+    with contextlib.suppress(BrokenPipeError):
+        click.echo(_("error: {message}", message=message), err=True)
     sys.exit(status)
 
 
@@ -56,9 +168,17 @@ def open_store(ctx: click.Context) -> Store:
     """The store named by ``--store`` (or ``$SOP_STORE``, or ``./sop-store``)."""
     from soplib.store import Store
 
-    store = Store.open(ctx.obj["store"])
+    store = Store.open(ctx.find_root().obj["store"])
     ctx.call_on_close(store.close)
     return store
+
+
+def _require_by(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    if not value:
+        raise click.UsageError(
+            _("missing --by ID: who is acting (a staff id); or set SOP_BY once for the session")
+        )
+    return value
 
 
 def by_option(f: Any) -> Any:
@@ -67,14 +187,14 @@ def by_option(f: Any) -> Any:
         "--by",
         "by",
         envvar="SOP_BY",
-        required=True,
         metavar="ID",
-        help="Who is acting (staff id); recorded as the commit author. Default: $SOP_BY.",
+        callback=_require_by,
+        help=N_("Who is acting (staff id); recorded as the commit author. Default: $SOP_BY."),
     )(f)
 
 
 def json_option(f: Any) -> Any:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON (schema in docs/cli.md).")(f)
+    return click.option("--json", "as_json", is_flag=True, help=N_("Print JSON (schema in docs/cli.md)."))(f)
 
 
 @click.group(cls=SopGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,21 +205,29 @@ def json_option(f: Any) -> Any:
     default="sop-store",
     show_default=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="The store (a git repository). Default: $SOP_STORE, else ./sop-store.",
+    help=N_("The store (a git repository). Default: $SOP_STORE, else ./sop-store."),
+)
+@click.option(
+    "--lang",
+    "lang",
+    envvar="SOP_LANG",
+    type=click.Choice(["id", "en"]),
+    help=N_("Language of messages and documents (id, en). Default: $SOP_LANG, else the office profile's."),
 )
 @click.version_option(package_name="soplib", prog_name="sop")
 @click.pass_context
-def main(ctx: click.Context, store: Path) -> None:
+def main(ctx: click.Context, store: Path, lang: str | None) -> None:
     """soplib: SOPs as versioned Markdown in git: reviewed, approved, acknowledged, audited."""
     ctx.ensure_object(dict)
     ctx.obj["store"] = store
+    ctx.obj["lang"] = lang
 
 
 def _register() -> None:
     # Imported here (not at the top) so each module can import `main` helpers.
-    from soplib.cli import ack, audit, core, demo, review, staff
+    from soplib.cli import ack, audit, authority, core, demo, review, staff
 
-    for module in (core, demo, review, staff, ack, audit):
+    for module in (core, authority, demo, review, staff, ack, audit):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from soplib.i18n import N_, _
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -189,16 +194,17 @@ def emit_diff(
     title: str,
     unified_text: str,
     output: Path | None = None,
+    force: bool = False,
 ) -> None:
     """Print (or write to ``output``) structural diffs in ``fmt``: unified, text, json or html."""
-    from soplib.render import render_html, render_json, render_text, text_lines
+    from soplib.outputs.redline import redline_html, redline_json, redline_text, text_lines
 
     if fmt == "unified":
         data = unified_text
     elif fmt == "json":
-        data = json.dumps(render_json(diffs), ensure_ascii=False, indent=2) + "\n"
+        data = json.dumps(redline_json(diffs), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
-        data = render_html(diffs, title=title)
+        data = redline_html(diffs, title=title)
     elif output is None and sys.stdout.isatty():
         from rich.text import Text
 
@@ -210,19 +216,33 @@ def emit_diff(
             out.print(text)
         return
     else:
-        data = render_text(diffs)
+        data = redline_text(diffs)
     if output is not None:
-        output.write_text(data, encoding="utf-8")
-        success(f"wrote {output}")
+        write_file(output, data.encode(), force=force)
         return
     click.echo(data, nl=False)
+
+
+def write_file(path: Path, data: bytes, *, force: bool) -> None:
+    """Write an output file whole (or not at all) and say so."""
+    from soplib.files import write_output
+
+    write_output(path, data, force=force)
+    success(_("wrote {path}", path=path))
+
+
+def empty(message: str) -> None:
+    """What an empty result says instead of a bare table header (on stderr when piped, so data stays clean)."""
+    if sys.stdout.isatty():
+        console().print(f"[dim]{_escape(message)}[/dim]")
+    else:
+        click.echo(message, err=True)
 
 
 def outside_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """Click callback for output files: refuse one inside the store (it would damage the record).
 
-    The path is resolved first, so a symlink or ``..`` pointing into the store is
-    refused too.
+    The path is resolved first, so a symlink or ``..`` pointing into the store is refused too.
     """
     if value is None:
         return None
@@ -230,26 +250,71 @@ def outside_store(ctx: click.Context, param: click.Parameter, value: Path | None
     try:
         target, root = value.resolve(), store.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
-        raise click.BadParameter(f"cannot resolve {value}: {exc}") from None
+        raise click.BadParameter(_("cannot resolve {path}: {reason}", path=value, reason=exc)) from None
     if target == root or root in target.parents:
-        raise click.BadParameter(f"{value} is inside the store {store}; write it somewhere outside the store")
+        raise click.BadParameter(
+            _(
+                "{path} is inside the store {store}; write it somewhere outside the store",
+                path=value,
+                store=store,
+            )
+        )
     return value
+
+
+def output_options(*, required: bool = False) -> Callable[[F], F]:
+    """``-o FILE`` (outside the store) and ``--force`` (replace an existing file): the one rule for outputs."""
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "--force",
+            is_flag=True,
+            help=N_("Replace FILE if it exists (otherwise an existing file is refused)."),
+        )(f)
+        return click.option(
+            "--output",
+            "-o",
+            required=required,
+            metavar="FILE",
+            type=click.Path(path_type=Path),
+            callback=outside_store,
+            help=N_("Write to FILE (a new file; --force to replace one)."),
+        )(f)
+
+    return decorate
 
 
 def diff_format_option(f: Any) -> Any:
     """``--format unified|text|json|html`` and ``-o FILE`` for diff commands."""
-    f = click.option(
-        "--output",
-        "-o",
-        type=click.Path(path_type=Path, dir_okay=False),
-        callback=outside_store,
-        help="Write to FILE instead of printing.",
-    )(f)
+    f = output_options()(f)
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(["unified", "text", "json", "html"]),
         default="text",
         show_default=True,
-        help="unified line diff, structural text redline, JSON (schema in docs/cli.md) or an HTML page.",
+        help=N_("unified line diff, structural text redline, JSON (schema in docs/cli.md) or an HTML page."),
     )(f)
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    """``YYYY-MM-DD``, as a ``datetime.date``; anything else is a usage error (exit 2)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return (
+                date.fromisoformat(str(value).strip())
+                if len(str(value).strip()) == 10
+                else date.fromisoformat("x")
+            )
+        except ValueError:
+            self.fail(
+                _("{value} is not a date: use YYYY-MM-DD, e.g. 2026-01-31", value=repr(value)), param, ctx
+            )
+
+
+DATE = DateType()

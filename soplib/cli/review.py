@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import diff_format_option, emit_diff, emit_json, success, table
+from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
+from soplib.i18n import N_, _
 
 if TYPE_CHECKING:
-    from soplib.document import Item, SopDocument
-    from soplib.review import Review
+    from datetime import date
+
+    from soplib.documents.model import Item, SopDocument
+    from soplib.review.session import Review
 
 # The evaluation options, in worksheet order: option name -> library criterion name.
 CRITERION_OPTIONS = {
@@ -27,23 +31,33 @@ CRITERION_OPTIONS = {
 
 
 def _session(ctx: click.Context, session_id: str) -> Review:
-    from soplib import Review
-
-    return Review.open(open_store(ctx), session_id)
+    return open_store(ctx).reviews.get(session_id)
 
 
 def _team(value: str) -> dict[str, str]:
-    from soplib import InvalidInputError
-
     team: dict[str, str] = {}
     for part in value.split(","):
-        person, _, role = part.strip().partition(":")
+        person, _sep, role = part.strip().partition(":")
         if not person:
-            raise InvalidInputError(f"--team {value!r}: give ID[:ROLE] entries separated by commas")
+            raise click.UsageError(
+                _("--team {value}: give ID[:ROLE] entries separated by commas", value=repr(value))
+            )
         if person in team:
-            raise InvalidInputError(f"--team: {person} is listed twice")
+            raise click.UsageError(_("--team: {person} is listed twice", person=person))
         team[person] = role or "member"
     return team
+
+
+def _cells(values: tuple[str, ...]) -> dict[str, str]:
+    cells: dict[str, str] = {}
+    for value in values:
+        column, sep, text = value.partition("=")
+        if not sep or not column.strip():
+            raise click.UsageError(
+                _("--cell {value}: use COLUMN=TEXT, e.g. --cell Waktu='5 menit'", value=repr(value))
+            )
+        cells[column.strip()] = text
+    return cells
 
 
 @click.group()
@@ -71,10 +85,8 @@ def start(
     by: str,
 ) -> None:
     """Start a session over SOP_IDS (or --all), pinned to their current versions; prints its id."""
-    from soplib import Review
-
-    session = Review.start(
-        open_store(ctx), list(sop_ids), all_active=all_active, team=_team(team), ref=ref, by=by, title=title
+    session = open_store(ctx).reviews.start(
+        list(sop_ids), all_active=all_active, team=_team(team), ref=ref, by=by, title=title
     )
     click.echo(session.id)
 
@@ -84,16 +96,20 @@ def start(
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """Every review session: id, status, title, SOPs."""
-    from soplib import Review
-
-    sessions = Review.sessions(open_store(ctx))
+    sessions = open_store(ctx).reviews.list()
     if as_json:
         emit_json([s.to_json() for s in sessions])
         return
+    if not sessions:
+        empty(_("no review sessions yet; start one with `sop review start`"))
+        return
     table(
-        "Review sessions",
-        ["id", "status", "started", "by", "title", "sops"],
-        [[s.id, s.status, s.started_at, s.started_by, s.title, " ".join(s.pinned)] for s in sessions],
+        _("Review sessions"),
+        [_("id"), _("status"), _("started"), _("by"), _("title"), _("SOPs")],
+        [
+            [s.id, _(s.status), s.started_at.date().isoformat(), s.started_by, s.title, " ".join(s.pinned)]
+            for s in sessions
+        ],
     )
 
 
@@ -108,7 +124,7 @@ def status(ctx: click.Context, session_id: str, as_json: bool) -> None:
     if as_json:
         emit_json({"session": header.to_json(), "sops": [r.to_json() for r in rows]})
         return
-    click.echo(f"{header.id} ({header.status}): {header.title} [{header.ref}]")
+    click.echo(f"{header.id} ({_(header.status)}): {header.title} [{header.ref}]")
     table(
         None,
         ["sop", "version", "outcome", "decided", "undecided", "added", "evaluated", "undecided keys"],
@@ -132,15 +148,15 @@ def status(ctx: click.Context, session_id: str, as_json: bool) -> None:
 @click.argument("session_id")
 @click.argument("sop_id")
 @click.argument("outcome", type=click.Choice(["keep", "revise", "withdraw"]))
-@click.option("--reason", help="Why (required for withdraw).")
+@click.option("--reason", help=N_("Why (required for withdraw)."))
 @by_option
 @click.pass_context
 def outcome(
     ctx: click.Context, session_id: str, sop_id: str, outcome: str, reason: str | None, by: str
 ) -> None:
     """Record the outcome for an SOP: keep (tetap), revise (direvisi) or withdraw (dicabut)."""
-    entry = _session(ctx, session_id).outcome(sop_id, outcome, by=by, reason=reason)
-    success(f"#{entry.seq}: {sop_id} -> {outcome}")
+    entry = _session(ctx, session_id).outcome(sop_id, outcome, by=by, reason=reason)  # type: ignore[arg-type]
+    success(f"#{entry.seq}: {sop_id} -> {_(outcome)}")
 
 
 @review.command()
@@ -148,7 +164,7 @@ def outcome(
 @click.argument("sop_id")
 @click.argument("item_key")
 @click.argument("action", type=click.Choice(["keep", "remove"]))
-@click.option("--reason", help="Why (required for remove).")
+@click.option("--reason", help=N_("Why (required for remove)."))
 @by_option
 @click.pass_context
 def decide(
@@ -160,32 +176,65 @@ def decide(
         entry = session.keep(sop_id, item_key, by=by, reason=reason)
     else:
         entry = session.remove(sop_id, item_key, by=by, reason=reason or "")
-    success(f"#{entry.seq}: {sop_id} {item_key} -> {action}")
+    success(f"#{entry.seq}: {sop_id} {item_key} -> {_(action)}")
 
 
 @review.command()
 @click.argument("session_id")
 @click.argument("sop_id")
 @click.argument("item_key")
-@click.option("--text", required=True, help="The new wording of the step.")
-@click.option("--reason", required=True, help="Why it is reworded.")
+@click.option(
+    "--text", default="", help=N_("The new wording (a table row: the whole row, cells separated by '|').")
+)
+@click.option(
+    "--cell",
+    "cells",
+    multiple=True,
+    metavar="COLUMN=TEXT",
+    help=N_("For a table row: set one cell by its column (repeat)."),
+)
+@click.option("--reason", required=True, help=N_("Why it is reworded."))
 @by_option
 @click.pass_context
 def replace(
-    ctx: click.Context, session_id: str, sop_id: str, item_key: str, text: str, reason: str, by: str
+    ctx: click.Context,
+    session_id: str,
+    sop_id: str,
+    item_key: str,
+    text: str,
+    cells: tuple[str, ...],
+    reason: str,
+    by: str,
 ) -> None:
-    """Decide that one item is reworded (replaced by --text)."""
-    entry = _session(ctx, session_id).replace(sop_id, item_key, text=text, reason=reason, by=by)
-    success(f"#{entry.seq}: {sop_id} {item_key} -> replace")
+    """Decide that one item is reworded: --text, or --cell COLUMN=TEXT for a table row; also identity fields (equipment/2, title)."""
+    if not text and not cells:
+        raise click.UsageError(_("give --text, or --cell COLUMN=TEXT for a table row"))
+    entry = _session(ctx, session_id).replace(
+        sop_id, item_key, text=text, cells=_cells(cells), reason=reason, by=by
+    )
+    success(f"#{entry.seq}: {sop_id} {item_key} -> {_('replace')}")
 
 
 @review.command()
 @click.argument("session_id")
 @click.argument("sop_id")
-@click.option("--after", "after", metavar="ITEM_KEY", help="Add after this item.")
-@click.option("--section", metavar="SLUG", help="Add at the start of this section.")
-@click.option("--text", required=True, help="The text of the new step.")
-@click.option("--reason", required=True, help="Why it is added.")
+@click.option("--after", "after", metavar="ITEM_KEY", help=N_("Add after this item."))
+@click.option(
+    "--section",
+    metavar="SLUG",
+    help=N_("Add at the start of this section (or as the first entry of a list field, e.g. equipment)."),
+)
+@click.option(
+    "--text", default="", help=N_("The text of the new step (a table row: cells separated by '|').")
+)
+@click.option(
+    "--cell",
+    "cells",
+    multiple=True,
+    metavar="COLUMN=TEXT",
+    help=N_("For a new table row: one cell by its column (repeat)."),
+)
+@click.option("--reason", required=True, help=N_("Why it is added."))
 @by_option
 @click.pass_context
 def add(
@@ -195,41 +244,44 @@ def add(
     after: str | None,
     section: str | None,
     text: str,
+    cells: tuple[str, ...],
     reason: str,
     by: str,
 ) -> None:
     """Add a new step after an item (--after) or at the start of a section (--section)."""
+    if not text and not cells:
+        raise click.UsageError(_("give --text, or --cell COLUMN=TEXT for a table row"))
     entry = _session(ctx, session_id).add(
-        sop_id, after=after, section=section, text=text, reason=reason, by=by
+        sop_id, after=after, section=section, text=text, cells=_cells(cells), reason=reason, by=by
     )
-    success(f"#{entry.seq}: added a step to {sop_id}")
+    success(_("#{seq}: added a step to {sop}", seq=entry.seq, sop=sop_id))
 
 
 @review.command()
 @click.argument("session_id")
 @click.argument("seq", type=click.IntRange(min=1))
-@click.option("--reason", required=True, help="Why it is taken back.")
+@click.option("--reason", required=True, help=N_("Why it is taken back."))
 @by_option
 @click.pass_context
 def retract(ctx: click.Context, session_id: str, seq: int, reason: str, by: str) -> None:
     """Take back an addition or a proposal (SEQ: its number in `sop review log`)."""
     entry = _session(ctx, session_id).retract(seq, by=by, reason=reason)
-    success(f"#{entry.seq}: retracted #{seq}")
+    success(_("#{seq}: retracted #{target}", seq=entry.seq, target=seq))
 
 
 @review.command()
 @click.argument("session_id")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--reason", help="Why the new SOP is needed.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--reason", help=N_("Why the new SOP is needed."))
 @by_option
 @click.pass_context
 def propose(ctx: click.Context, session_id: str, file: Path, reason: str | None, by: str) -> None:
     """Propose a brand-new SOP (validated now, added as version 1 on approval)."""
-    from soplib import load
+    from soplib.documents.parse import load
 
     doc = load(file)
     entry = _session(ctx, session_id).propose(doc, by=by, reason=reason)
-    success(f"#{entry.seq}: proposed new SOP {doc.id}")
+    success(_("#{seq}: proposed new SOP {id}", seq=entry.seq, id=doc.id))
 
 
 def _evaluate_options(f: click.decorators.FC) -> click.decorators.FC:
@@ -250,8 +302,8 @@ def _evaluate_options(f: click.decorators.FC) -> click.decorators.FC:
 @click.argument("session_id")
 @click.argument("sop_id")
 @_evaluate_options
-@click.option("--note", "notes", multiple=True, metavar="CRITERION=TEXT", help="A note on one criterion.")
-@click.option("--notes", "general", help="A general note on the evaluation.")
+@click.option("--note", "notes", multiple=True, metavar="CRITERION=TEXT", help=N_("A note on one criterion."))
+@click.option("--notes", "general", help=N_("A general note on the evaluation."))
 @by_option
 @click.pass_context
 def evaluate(
@@ -265,14 +317,16 @@ def evaluate(
     **answers: str,
 ) -> None:
     """Record the evaluation worksheet (kertas kerja evaluasi): seven Ya/Tidak answers with notes."""
-    from soplib import InvalidInputError
-
     note_map: dict[str, str] = {}
     for note in notes:
         option, sep, text = note.partition("=")
         if not sep or option not in CRITERION_OPTIONS:
-            raise InvalidInputError(
-                f"--note {note!r}: use CRITERION=TEXT, CRITERION one of {', '.join(CRITERION_OPTIONS)}"
+            raise click.UsageError(
+                _(
+                    "--note {note}: use CRITERION=TEXT, CRITERION one of {names}",
+                    note=repr(note),
+                    names=", ".join(CRITERION_OPTIONS),
+                )
             )
         note_map[CRITERION_OPTIONS[option]] = text
     if general:
@@ -281,7 +335,7 @@ def evaluate(
         sop_id, answers={k: v == "yes" for k, v in answers.items()}, notes=note_map, by=by
     )
     yes = sum(1 for v in answers.values() if v == "yes")
-    success(f"#{entry.seq}: evaluation of {sop_id} recorded ({yes} of 7 Ya)")
+    success(_("#{seq}: evaluation of {sop} recorded ({yes} of 7 Ya)", seq=entry.seq, sop=sop_id, yes=yes))
 
 
 @review.command("diff")
@@ -289,9 +343,11 @@ def evaluate(
 @click.argument("sop_id", required=False)
 @diff_format_option
 @click.pass_context
-def diff_(ctx: click.Context, session_id: str, sop_id: str | None, fmt: str, output: Path | None) -> None:
+def diff_(
+    ctx: click.Context, session_id: str, sop_id: str | None, fmt: str, output: Path | None, force: bool
+) -> None:
     """The proposed changes: each pinned SOP against its preview (with the decisions applied)."""
-    from soplib import unified
+    from soplib.documents.diff import unified
 
     session = _session(ctx, session_id)
     diffs = session.diff(sop_id)
@@ -305,16 +361,21 @@ def diff_(ctx: click.Context, session_id: str, sop_id: str | None, fmt: str, out
                     old, new, old_label=f"{d.sop_id} {d.old_label}", new_label=f"{d.sop_id} {d.new_label}"
                 )
             )
-    emit_diff(diffs, fmt=fmt, title=f"Review {session.id}", unified_text="".join(texts), output=output)
+    emit_diff(
+        diffs, fmt=fmt, title=f"Review {session.id}", unified_text="".join(texts), output=output, force=force
+    )
 
 
 @review.command()
 @click.argument("session_id")
 @click.option(
-    "--effective-date", metavar="YYYY-MM-DD", help="Date the new versions take effect (default: today)."
+    "--effective-date", type=DATE, help=N_("Date the new versions take effect (default: today, office time).")
 )
 @click.option(
-    "--editorial", multiple=True, metavar="SOP_ID=REASON", help="Mark a revision editorial (acks carry over)."
+    "--editorial",
+    multiple=True,
+    metavar="SOP_ID=REASON",
+    help=N_("Mark a revision editorial (acknowledgements carry over)."),
 )
 @by_option
 @json_option
@@ -322,42 +383,42 @@ def diff_(ctx: click.Context, session_id: str, sop_id: str | None, fmt: str, out
 def approve(
     ctx: click.Context,
     session_id: str,
-    effective_date: str | None,
+    effective_date: date | None,
     editorial: tuple[str, ...],
     by: str,
     as_json: bool,
 ) -> None:
     """Approve the session (disahkan): all new versions, withdrawals and new SOPs in one commit."""
-    from soplib import InvalidInputError
-
     marks: dict[str, str] = {}
     for value in editorial:
         sop_id, sep, reason = value.partition("=")
         if not sep or not reason.strip():
-            raise InvalidInputError(f"--editorial {value!r}: use SOP_ID=REASON")
+            raise click.UsageError(_("--editorial {value}: use SOP_ID=REASON", value=repr(value)))
         marks[sop_id] = reason
-    result = _session(ctx, session_id).approve(by=by, effective_date=effective_date, editorial=marks)
+    result = _session(ctx, session_id).approve(by=by, effective=effective_date, editorial=marks)
     if as_json:
         emit_json(result.to_json())
         return
-    success(f"approved {result.session} in commit {(result.commit or '')[:10]}")
+    success(_("approved {id} in commit {commit}", id=result.session, commit=(result.commit or "")[:10]))
     for sop_id, version in result.versions.items():
         click.echo(f"  {sop_id} v{version}")
     for sop_id in result.withdrawn:
-        click.echo(f"  {sop_id} withdrawn")
+        click.echo("  " + _("{id} withdrawn", id=sop_id))
     for sop_id in result.kept:
-        click.echo(f"  {sop_id} kept as it is")
+        click.echo("  " + _("{id} kept as it is", id=sop_id))
+    for note in result.notes:
+        click.echo("  " + note)
 
 
 @review.command()
 @click.argument("session_id")
-@click.option("--reason", help="Why the session is abandoned.")
+@click.option("--reason", help=N_("Why the session is abandoned."))
 @by_option
 @click.pass_context
 def abandon(ctx: click.Context, session_id: str, reason: str | None, by: str) -> None:
     """Abandon the session: kept with its log, nothing approved."""
     header = _session(ctx, session_id).abandon(by=by, reason=reason)
-    success(f"{header.id} abandoned")
+    success(_("{id} abandoned", id=header.id))
 
 
 @review.command()
@@ -372,81 +433,108 @@ def log(ctx: click.Context, session_id: str, as_json: bool) -> None:
         return
     table(
         None,
-        ["#", "when", "by", "type", "sop", "key", "action", "reason"],
+        ["#", _("when"), _("by"), _("type"), _("sop"), _("key"), _("action"), _("reason")],
         [
-            [e.seq, e.when, e.by, e.type, e.sop, e.key or e.after or e.section, e.action, e.reason]
+            [
+                e.seq, e.when.isoformat() if e.when else "", e.by, _(e.type), getattr(e, "sop", ""),
+                getattr(e, "key", None) or getattr(e, "after", None) or getattr(e, "section", None) or "",
+                _(getattr(e, "action", "") or ""), getattr(e, "reason", None) or "",
+            ]
             for e in entries
         ],
-    )
+    )  # fmt: skip
 
 
 # -- the interactive walk --------------------------------------------------------------
 
 
-def _show(doc: SopDocument, item: Item, remaining: int) -> None:
+class _EndOfInput(Exception):
+    """Standard input ended: stop as a quit does (what was answered stays recorded)."""
+
+
+def _show(session: Review, doc: SopDocument, item: Item, remaining: int) -> None:
     index = doc.items.index(item)
     click.echo("")
-    click.secho(f"{doc.id} {item.key} ({remaining} undecided)", bold=True)
+    click.secho(_("{id} {key} ({n} undecided)", id=doc.id, key=item.key, n=remaining), bold=True)
     if index > 0:
         click.echo(f"    {doc.items[index - 1].key}: {doc.items[index - 1].text}")
     click.secho(f"  > {item.key}: {item.text}", fg="yellow")
+    decision = session.decision(doc.id, item.key)
+    if decision is not None and decision.action == "replace" and decision.text:
+        click.secho("    " + _("proposed: {text}", text=decision.text), fg="green")
     if index + 1 < len(doc.items):
         click.echo(f"    {doc.items[index + 1].key}: {doc.items[index + 1].text}")
 
 
-_CHOICES = "[k]eep, [r]emove, [c]hange (replace), [a]dd after, [s]kip, [q]uit, [?] help"
-_HELP = """\
-k - keep this step as it is
-r - remove this step (asks for a reason)
-c - change: replace the wording (asks for the new text and a reason)
-a - add a new step after this one (asks for the text and a reason); then decide this one
-s - skip: leave undecided for now
-q - quit; everything answered so far is recorded, run again to resume"""
+def _read(prompt: str) -> str:
+    # Not click.prompt: it turns both Ctrl-C and the end of input into "Aborted!".
+    # Ctrl-C stays an interruption (exit 130); the end of input is a quit.
+    click.echo(prompt + ": ", nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo("")
+        raise _EndOfInput
+    return line.strip()
 
 
 def _ask(prompt: str) -> str:
     while True:
-        value = str(click.prompt(prompt, default="", show_default=False)).strip()
+        value = _read(prompt)
         if value:
             return value
-        click.echo("  (required)")
+        click.echo("  " + _("(required)"))
+
+
+def _choices() -> str:
+    return _("[k]eep, [r]emove, [c]hange (replace), [a]dd after, [s]kip, [q]uit, [?] help")
+
+
+def _help() -> str:
+    return "\n".join(
+        [
+            _("k - keep this step as it is"),
+            _("r - remove this step (asks for a reason)"),
+            _("c - change: replace the wording (asks for the new text and a reason)"),
+            _("a - add a new step after this one (asks for the text and a reason); then decide this one"),
+            _("s - skip: leave undecided for now"),
+            _("q - quit; everything answered so far is recorded, run again to resume"),
+        ]
+    )
 
 
 def _walk_item(session: Review, doc: SopDocument, item: Item, remaining: int, by: str) -> bool:
     """Ask about one item until it is decided or skipped; False when the person quits."""
-    from soplib import InvalidInputError
+    from soplib.errors import InvalidInputError
 
-    _show(doc, item, remaining)
+    _show(session, doc, item, remaining)
     while True:
-        answer = (
-            str(click.prompt(f"Decide {item.key}: {_CHOICES}", default="", show_default=False))
-            .strip()
-            .lower()
-        )
+        answer = _read(_("Decide {key}: {choices}", key=item.key, choices=_choices())).lower()
         try:
             if answer in ("k", "keep"):
                 session.keep(doc.id, item.key, by=by)
                 return True
             if answer in ("r", "remove"):
-                session.remove(doc.id, item.key, by=by, reason=_ask("Reason for removing"))
+                session.remove(doc.id, item.key, by=by, reason=_ask(_("Reason for removing")))
                 return True
             if answer in ("c", "change", "replace"):
-                text = _ask("New text")
-                session.replace(doc.id, item.key, text=text, reason=_ask("Reason"), by=by)
+                text = _ask(_("New text"))
+                session.replace(doc.id, item.key, text=text, reason=_ask(_("Reason")), by=by)
                 return True
             if answer in ("a", "add"):
-                text = _ask("Text of the new step")
-                session.add(doc.id, after=item.key, text=text, reason=_ask("Reason for adding"), by=by)
-                click.echo(f"  added after {item.key}; now decide {item.key} itself")
+                text = _ask(_("Text of the new step"))
+                session.add(doc.id, after=item.key, text=text, reason=_ask(_("Reason for adding")), by=by)
+                click.echo("  " + _("added after {key}; now decide {key} itself", key=item.key))
                 continue
             if answer in ("s", "skip"):
                 return True
             if answer in ("q", "quit"):
                 return False
         except InvalidInputError as exc:
-            click.echo(f"  {exc}")
+            from soplib.i18n import translator
+
+            click.echo("  " + exc.localized(translator()))
             continue
-        click.echo(_HELP)
+        click.echo(_help())
 
 
 @review.command()
@@ -456,38 +544,47 @@ def _walk_item(session: Review, doc: SopDocument, item: Item, remaining: int, by
 @click.pass_context
 def run(ctx: click.Context, session_id: str, sop_id: str, by: str) -> None:
     """Walk through the undecided items of an SOP one at a time (like `git add -p`)."""
+    from soplib.errors import NotAllowedError, RefusedError
+
     session = _session(ctx, session_id)
     header = session.header()
     if not header.is_member(by):
-        from soplib import RefusedError
-
-        raise RefusedError(
-            f"{by} is not on the team of session {session.id}; only team members record decisions"
+        raise NotAllowedError(
+            "{actor} is not on the team of session {id}; only team members record decisions",
+            actor=by,
+            id=session.id,
         )
     doc = session.pinned(sop_id)
     current = {s.sop: s for s in session.status()}.get(sop_id)
     if current is not None and current.outcome is None:
         session.outcome(sop_id, "revise", by=by)
-        click.echo(f"outcome of {sop_id} set to revise (step by step review)")
+        click.echo(_("outcome of {sop} set to revise (step by step review)", sop=sop_id))
     elif current is not None and current.outcome != "revise":
-        from soplib import RefusedError
-
         raise RefusedError(
-            f"{sop_id} has outcome {current.outcome}; record outcome revise to review its steps"
+            "{sop} has outcome {outcome}; record outcome revise to review its steps",
+            sop=sop_id,
+            outcome=current.outcome,
         )
     undecided = session.undecided(sop_id)
     if not undecided:
-        success(f"every item of {sop_id} is decided")
+        success(_("every item of {sop} is decided", sop=sop_id))
         return
     by_key = {i.key: i for i in doc.items}
-    for n, key in enumerate(undecided):
-        if not _walk_item(session, doc, by_key[key], len(undecided) - n, by):
-            break
+    try:
+        for n, key in enumerate(undecided):
+            if not _walk_item(session, doc, by_key[key], len(undecided) - n, by):
+                break
+    except _EndOfInput:
+        click.echo(_("end of input: stopping here"))
     left = session.undecided(sop_id)
     if left:
-        click.echo(f"{len(left)} item(s) still undecided; run again to resume: {' '.join(left)}")
+        click.echo(
+            _("{n} item(s) still undecided; run again to resume: {keys}", n=len(left), keys=" ".join(left))
+        )
     else:
-        success(f"every item of {sop_id} is decided; see `sop review diff {session.id} {sop_id}`")
+        success(
+            _("every item of {sop} is decided; see `sop review diff {id} {sop}`", sop=sop_id, id=session.id)
+        )
 
 
 COMMANDS = [review]

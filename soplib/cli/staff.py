@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import emit_json, success, table
+from soplib.cli.output import emit_json, empty, success, table
+from soplib.i18n import N_, _
 
 
 @click.group()
@@ -16,41 +17,46 @@ def staff() -> None:
 
 
 @staff.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @by_option
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, file: Path, by: str, as_json: bool) -> None:
-    """Add and update staff from a CSV file with the header id,name,unit,position (all or nothing)."""
-    from soplib.staff import import_staff
-
-    result = import_staff(open_store(ctx), file, by=by)
+    """Add and update staff from a CSV file: id,name,unit,position (or NIP;Nama;Unit Kerja;Jabatan); all or nothing."""
+    result = open_store(ctx).staff.import_csv(file, by=by)
     if as_json:
         emit_json(result.to_json())
         return
     success(
-        f"imported {file}: {len(result.added)} added, {len(result.updated)} updated, "
-        f"{len(result.reactivated)} reactivated, {len(result.unchanged)} unchanged"
+        _(
+            "imported {file}: {added} added, {updated} updated, {reactivated} reactivated, {unchanged} unchanged",
+            file=file,
+            added=len(result.added),
+            updated=len(result.updated),
+            reactivated=len(result.reactivated),
+            unchanged=len(result.unchanged),
+        )
     )
 
 
 @staff.command("list")
-@click.option("--unit", help="Only this unit (exact name).")
-@click.option("--all", "include_inactive", is_flag=True, help="Include inactive staff.")
+@click.option("--unit", help=N_("Only this unit (exact name)."))
+@click.option("--all", "include_inactive", is_flag=True, help=N_("Include inactive staff."))
 @json_option
 @click.pass_context
 def list_(ctx: click.Context, unit: str | None, include_inactive: bool, as_json: bool) -> None:
     """Registered staff, by unit and name."""
-    from soplib.staff import list_staff
-
-    people = list_staff(open_store(ctx), unit=unit, include_inactive=include_inactive)
+    people = open_store(ctx).staff.list(unit=unit, include_inactive=include_inactive)
     if as_json:
         emit_json([p.to_json() for p in people])
         return
+    if not people:
+        empty(_("no staff registered yet; import a list with `sop staff import FILE.csv`"))
+        return
     table(
-        "Staff",
-        ["id", "name", "unit", "position", "active"],
-        [[p.id, p.name, p.unit, p.position, "yes" if p.active else "no"] for p in people],
+        _("Staff"),
+        [_("id"), _("name"), _("unit"), _("position"), _("active")],
+        [[p.id, p.name, p.unit, p.position, _("yes") if p.active else _("no")] for p in people],
     )
 
 
@@ -60,10 +66,8 @@ def list_(ctx: click.Context, unit: str | None, include_inactive: bool, as_json:
 @click.pass_context
 def deactivate(ctx: click.Context, staff_id: str, by: str) -> None:
     """Mark a person who left as inactive (kept in the history, out of coverage)."""
-    from soplib.staff import deactivate_staff
-
-    person = deactivate_staff(open_store(ctx), staff_id, by=by)
-    success(f"deactivated {person.id} ({person.name})")
+    person = open_store(ctx).staff.deactivate(staff_id, by=by)
+    success(_("deactivated {id} ({name})", id=person.id, name=person.name))
 
 
 COMMANDS = [staff]

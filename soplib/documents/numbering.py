@@ -13,6 +13,7 @@ line stays byte for byte.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from soplib.documents.model import Item, SopDocument
 from soplib.documents.procedure import column_of, runs, table_header
@@ -47,6 +48,13 @@ def _key(doc: SopDocument, run: list[Item]) -> tuple[str, str, int]:
     return first.section, first.kind, next(n for n, r in enumerate(same) if r[0].key == first.key)
 
 
+def _number(n: int) -> Callable[[re.Match[str]], str]:
+    def put(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{n}{m.group(3)}" + (m.group(4) if m.lastindex == 4 else "")
+
+    return put
+
+
 def renumber(old: SopDocument, new: SopDocument) -> tuple[str, list[str]]:
     """``new``'s text with plain 1..n numbering restored where ``old`` had it; and notes on what was left."""
     plain_before = {}
@@ -70,9 +78,5 @@ def renumber(old: SopDocument, new: SopDocument) -> tuple[str, list[str]]:
         for n, item in enumerate(run, start=1):
             index = item.start_line - 1
             pattern = _MARKER if item.kind == "list_item" else _CELL_NUMBER
-            lines[index] = pattern.sub(
-                lambda m, n=n: f"{m.group(1)}{n}{m.group(3)}" + (m.group(4) if m.lastindex == 4 else ""),
-                lines[index],
-                count=1,
-            )
+            lines[index] = pattern.sub(_number(n), lines[index], count=1)
     return "".join(lines), notes

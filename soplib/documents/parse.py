@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import ValidationError

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from sop_store import Snapshot, Transaction, object_id, validate_doc_id
-from soplib.errors import InvalidInputError, NotFoundError, RecordError, RefusedError
+from soplib.errors import NotFoundError, RecordError, RefusedError
 from soplib.values import HIDDEN, Value, utc_text
 
 DOC_DIR = "sops"
@@ -217,12 +217,12 @@ def _parse(sop_id: str, raw: Any, path: str) -> SopRecord:
             raise RecordError(path, f"version {n} is not an object")
         if v.get("version") != n or not isinstance(v.get("blob"), str) or len(v["blob"]) != 40:
             raise RecordError(path, f"version {n} has a wrong number or blob id")
-        strings = [v.get(k, "") for k in ("by", "action", "message")]
+        by, action, message = (v.get(k, "") for k in ("by", "action", "message"))
         meta = v.get("meta", {})
-        if not all(isinstance(s, str) for s in strings) or not isinstance(meta, dict):
+        if not all(isinstance(s, str) for s in (by, action, message)) or not isinstance(meta, dict):
             raise RecordError(path, f"version {n} has a field of the wrong type")
         versions.append(
-            VersionRecord(sop_id, n, v["blob"], _when(v.get("created"), path), *strings, meta=meta)
+            VersionRecord(sop_id, n, v["blob"], _when(v.get("created"), path), by, action, message, meta=meta)
         )
     withdrawn = raw.get("withdrawn")
     if withdrawn is not None and not isinstance(withdrawn, dict):

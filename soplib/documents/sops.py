@@ -15,6 +15,7 @@ needs no extra typing; the line is never stored.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from soplib.ops import Context, Operation, operation
 from soplib.values import HIDDEN, Value
 
 if TYPE_CHECKING:
+    from soplib.audit.blame import Blame
     from soplib.documents.diff import StructuralDiff
     from soplib.store import Store
 
@@ -270,7 +272,7 @@ class Sops:
         by: str,
         message: str = "",
         effective: date | None = None,
-    ) -> list[SopVersion]:
+    ) -> builtins.list[SopVersion]:
         """Add new SOPs as version 1, all in one commit or none at all; needs ``controller`` once grants exist."""
         docs = [as_document(d) for d in documents]
         docs = [parse(split_base(d.text)[0], source=d.id) if split_base(d.text)[1] else d for d in docs]
@@ -329,7 +331,7 @@ class Sops:
 
     # -- reading -----------------------------------------------------------------------
 
-    def ids(self, *, snapshot: Snapshot | None = None) -> list[str]:
+    def ids(self, *, snapshot: Snapshot | None = None) -> builtins.list[str]:
         """Every SOP id in the store, withdrawn ones included, sorted."""
         return sop_ids(snapshot or self._store.snapshot())
 
@@ -360,7 +362,7 @@ class Sops:
         record = read_record(snap, validate_doc_id(sop_id))
         return snap.repo.read_blob(record.version(record.latest.version if version is None else version).blob)
 
-    def list(self, *, include_withdrawn: bool = True) -> list[SopSummary]:
+    def list(self, *, include_withdrawn: bool = True) -> builtins.list[SopSummary]:
         """The SOP register: every SOP with its latest version."""
         snap = self._store.snapshot()
         out = []
@@ -385,13 +387,19 @@ class Sops:
             )
         return out
 
-    def history(self, sop_id: str) -> list[VersionRecord]:
+    def history(self, sop_id: str) -> builtins.list[VersionRecord]:
         """Every version of an SOP, oldest first."""
         return list(self.record(sop_id).versions)
 
     def commit_of(self, sop_id: str, version: int) -> str | None:
         """The commit that wrote ``version`` of ``sop_id`` (its tag ``sop/<ID>/v<N>``)."""
         return self._store.git.repo.refs.read(f"refs/tags/{tag_name(validate_doc_id(sop_id), version)}")
+
+    def blame(self, sop_id: str, *, version: int | None = None) -> Blame:
+        """For every item of a version (default: the latest): the version and decision that gave it its text."""
+        from soplib.audit.blame import blame
+
+        return blame(self._store, sop_id, version=version)
 
     def diff(self, sop_id: str, old: int, new: int) -> StructuralDiff:
         """The structural diff between two versions."""

@@ -14,9 +14,7 @@ or a script URL broken up); it has inline CSS only, no scripts and no external U
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 

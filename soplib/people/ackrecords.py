@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
 from sop_store import Snapshot, Transaction
 from soplib.errors import RecordError
 from soplib.values import Value, utc_text

@@ -13,6 +13,7 @@ marked it editorial; this carries over across several versions
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -250,7 +251,7 @@ class Acks:
             validate_name(staff_id, what="staff id")
         return iter_records(snapshot or self._store.snapshot(), sop_id=sop_id, staff_id=staff_id)
 
-    def list(self, *, sop_id: str | None = None, staff_id: str | None = None) -> list[AckRecord]:
+    def list(self, *, sop_id: str | None = None, staff_id: str | None = None) -> builtins.list[AckRecord]:
         """The records (of one SOP and/or one person) in sequence order."""
         return sorted(self.iter(sop_id=sop_id, staff_id=staff_id), key=lambda r: r.seq)
 

@@ -15,6 +15,7 @@ on two machines never share an id).
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 import secrets
@@ -302,6 +303,6 @@ class Briefings:
         """One briefing with its attendance list."""
         return read_briefing(self._store.snapshot(), briefing_id)
 
-    def list(self) -> list[Briefing]:
+    def list(self) -> builtins.list[Briefing]:
         """Every briefing, by date then id."""
         return read_briefings(self._store.snapshot())

@@ -12,6 +12,7 @@ acknowledgements stay in the history, and they drop out of coverage.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -70,7 +71,7 @@ def _person(raw: object, number: int) -> StaffMember:
         raise RecordError(
             REGISTRY, f"line {number} does not have the fields id, name, unit, position, active"
         )
-    return StaffMember(*values, active=active)  # type: ignore[arg-type]
+    return StaffMember(str(values[0]), str(values[1]), str(values[2]), str(values[3]), active=active)
 
 
 def read_registry(snap: Snapshot) -> dict[str, StaffMember]:
@@ -226,7 +227,7 @@ class Staff:
         """
         return self.import_people(parse_staff_csv(source), by=by)
 
-    def import_people(self, people: list[StaffMember], *, by: str) -> ImportResult:
+    def import_people(self, people: builtins.list[StaffMember], *, by: str) -> ImportResult:
         """Add and update these people, in one commit, all or nothing."""
         result: ImportResult = self._store.apply(ImportStaff(tuple(people)), by=by).result
         return result
@@ -241,7 +242,7 @@ class Staff:
         validate_name(staff_id, what="staff id")
         return lookup(read_registry(snapshot or self._store.snapshot()), staff_id)
 
-    def list(self, *, unit: str | None = None, include_inactive: bool = False) -> list[StaffMember]:
+    def list(self, *, unit: str | None = None, include_inactive: bool = False) -> builtins.list[StaffMember]:
         """Registered staff sorted by unit, name and id; active ones unless asked otherwise."""
         people = [
             p

@@ -242,7 +242,9 @@ class SessionState:
 
     def retractable(self, seq: int) -> AddEntry | ProposalEntry | None:
         """The add or proposal recorded as entry ``seq``, if it still counts."""
-        for entry in [*(a for adds in self.adds.values() for a in adds), *self.proposals.values()]:
+        candidates: list[AddEntry | ProposalEntry] = [a for adds in self.adds.values() for a in adds]
+        candidates += self.proposals.values()
+        for entry in candidates:
             if entry.seq == seq:
                 return entry
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+
 from sop_store import validate_doc_id, validate_name
 from soplib.criteria import CRITERIA
 from soplib.documents.edit import Edit, InsertAfter, InsertAtStart, Remove, Replace, apply_edits
@@ -121,7 +122,7 @@ def check_one_item(doc: SopDocument, edit: Edit, *, added: bool) -> None:
         if not isinstance(edit, InsertAtStart)
         else next(iter(doc.section_items(part)), None)
     )
-    if like is not None and like.kind == "table_row":
+    if like is not None and like.kind == "table_row" and not isinstance(edit, Remove):
         from soplib.documents.parse import split_cells
         from soplib.documents.rows import columns_of
 

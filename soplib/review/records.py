@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import date
+
 from sop_store import Snapshot, validate_doc_id
 from soplib.documents.model import SopDocument
 from soplib.documents.parse import parse

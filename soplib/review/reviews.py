@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import builtins
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -72,6 +73,6 @@ class Reviews:
     def __iter__(self) -> Iterator[SessionHeader]:
         return iter(self.list())
 
-    def list(self) -> list[SessionHeader]:
+    def list(self) -> builtins.list[SessionHeader]:
         """Every session's header, oldest first."""
         return [s.header for s in read_sessions(self._store.snapshot())]
