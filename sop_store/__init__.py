@@ -7,6 +7,7 @@ records mean (that is ``soplib``'s business); it never imports soplib.
 """
 
 import logging as _logging
+from typing import TYPE_CHECKING
 
 from sop_store.commit import Commit, Person, format_message, one_line, parse_commit, parse_trailers
 from sop_store.errors import (
@@ -18,7 +19,6 @@ from sop_store.errors import (
     StoreBusyError,
     StoreError,
 )
-from sop_store.gitcmd import GitResult, GitRunner
 from sop_store.ids import validate_doc_id, validate_name, validate_path
 from sop_store.objects import object_id
 from sop_store.refs import BRANCH, anomalies
@@ -58,6 +58,19 @@ __all__ = [
     "validate_name",
     "validate_path",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The git runner (GitPython, subprocess) is only needed to pack, check and sync.
+    if name in ("GitRunner", "GitResult"):
+        from sop_store import gitcmd
+
+        return getattr(gitcmd, name)
+    raise AttributeError(f"module 'sop_store' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from sop_store.gitcmd import GitResult, GitRunner
 
 # A library logs; whoever runs it decides what is shown. Without this, Python
 # prints warnings (a killed writer's debris cleared) on stderr of every program.

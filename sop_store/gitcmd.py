@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import shutil
 import signal
 import tempfile
@@ -73,6 +72,8 @@ def die_with_parent() -> None:
     the kernel frees the lock at once, and git must not go on beside the next
     writer. Elsewhere git simply finishes, which is also safe.
     """
+    import ctypes
+
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import os
 
-from sop_store.gitcmd import GitRunner
 from sop_store.repo import Repository
 
 log = logging.getLogger(__name__)
@@ -51,6 +50,8 @@ def _newest_packed(repo: Repository, head: str) -> str | None:
 
 def pack_loose(repo: Repository, head: str) -> bool:
     """Move the loose objects reachable since the last pack into packs; True if it worked."""
+    from sop_store.gitcmd import GitRunner
+
     git = GitRunner(repo.git_dir)
     boundary = _newest_packed(repo, head)
     revs = f"{head}\n" + (f"^{boundary}\n" if boundary else "")

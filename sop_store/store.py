@@ -102,7 +102,12 @@ class GitStore:
 
     @contextmanager
     def transaction(
-        self, *, author: str, at: datetime | None = None, committed_at: datetime | None = None, message: MessageFormat
+        self,
+        *,
+        author: str,
+        at: datetime | None = None,
+        committed_at: datetime | None = None,
+        message: MessageFormat,
     ) -> Iterator[Transaction]:
         """Stage changes in the ``with`` block; on success they become one commit.
 

@@ -19,14 +19,7 @@ must not pay for pydantic and markdown-it before they print anything.
 
 import importlib as _importlib
 import logging as _logging
-from importlib.metadata import PackageNotFoundError as _NotInstalled
-from importlib.metadata import version as _version
 from typing import TYPE_CHECKING as _TYPE_CHECKING
-
-try:
-    __version__ = _version("soplib")
-except _NotInstalled:  # a source tree that was never installed
-    __version__ = "0+unknown"
 
 if _TYPE_CHECKING:  # the same names, imported eagerly for type checkers and readers
     from soplib.audit.ackchain import ChainFinding, ChainReport
@@ -279,7 +272,20 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    # importlib.metadata costs ~40 ms: paid when the version is asked for, not at import.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("soplib")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> object:
+    if name == "__version__":
+        globals()["__version__"] = value = _version()
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'soplib' has no attribute {name!r}")

@@ -86,7 +86,9 @@ def parse_date(value: str, *, option: str = "date") -> date:
 
 
 def check_date(value: object, *, what: str) -> date:
-    """``value`` if it is a ``datetime.date`` (not a string, not a datetime), else :class:`InvalidInputError`."""
+    """``value`` if it is a ``datetime.date`` (not a string, not a datetime), else
+    :class:`InvalidInputError`.
+    """
     if isinstance(value, datetime) or not isinstance(value, date):
         raise InvalidInputError(
             "{what} must be a datetime.date, not {kind} (parse text with soplib.parse_date)",

@@ -1,4 +1,5 @@
-"""Files a person hands in or asks for: read with bounds, CSV read strictly and written safely, outputs written whole.
+"""Files a person hands in or asks for: read with bounds, CSV read strictly and written safely, outputs
+written whole.
 
 - :func:`read_file`: a regular file only (``/dev/zero`` or a FIFO would be read
   forever), at most ``limit`` bytes.
@@ -30,7 +31,9 @@ DEFAULT_LIMIT = 64 * 1024 * 1024
 
 
 def read_file(path: Path | str, *, limit: int = DEFAULT_LIMIT) -> bytes:
-    """The bytes of a file a person named; refuses a folder, a device, a pipe, or more than ``limit`` bytes."""
+    """The bytes of a file a person named; refuses a folder, a device, a pipe, or more than ``limit``
+    bytes.
+    """
     path = Path(path)
     try:
         if not path.is_file():
@@ -92,7 +95,8 @@ def read_rows(
     control character refuses the whole file; an unknown column too, unless
     ``extra_ok`` (then it is ignored).
 
-    >>> read_rows(b"NIP;Nama\\n1980;Ani\\n", name="a.csv", columns=["id", "name"], aliases={"nip": "id", "nama": "name"})
+    >>> aliases = {"nip": "id", "nama": "name"}
+    >>> read_rows(b"NIP;Nama\\n1980;Ani\\n", name="a.csv", columns=["id", "name"], aliases=aliases)
     [(2, {'id': '1980', 'name': 'Ani'})]
     """
     text = _decode(data, name)
@@ -114,7 +118,8 @@ def read_rows(
         target = known.get(_header_key(col))
         if target is None and not extra_ok:
             raise InvalidInputError(
-                "{name}: row 1: unknown column {col}; the header must name {columns} (comma or semicolon separated)",
+                "{name}: row 1: unknown column {col}; the header must name {columns} (comma or semicolon "
+                "separated)",
                 name=name,
                 col=repr(col),
                 columns=expected,

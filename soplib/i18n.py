@@ -60,7 +60,9 @@ def translate(message: str, lang: str, /, **params: object) -> str:
 
 
 def translator(lang: str | None = None) -> Callable[[str], str]:
-    """A function translating one message (no placeholders filled) into ``lang`` (default: the current one)."""
+    """A function translating one message (no placeholders filled) into ``lang`` (default: the current
+    one).
+    """
     chosen = lang or current_language()
     return lambda message: translate(message, chosen)
 

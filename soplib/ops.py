@@ -66,13 +66,13 @@ _MODULES = (
 )
 _REGISTRY: dict[str, type[Operation]] = {}
 
-O = TypeVar("O", bound="type[Operation]")
+OpClass = TypeVar("OpClass", bound="type[Operation]")
 
 
-def operation(kind: str) -> Callable[[O], O]:
+def operation(kind: str) -> Callable[[OpClass], OpClass]:
     """Class decorator: register an operation under ``kind`` (its ``Sop-Action``)."""
 
-    def register(cls: O) -> O:
+    def register(cls: OpClass) -> OpClass:
         cls.kind = kind
         _REGISTRY[kind] = cls
         return cls

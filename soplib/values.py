@@ -95,7 +95,8 @@ def _adapter(cls: Any) -> Any:
 
 
 def load(cls: type[T] | Any, raw: object, *, path: str) -> T:
-    """``raw`` (JSON data read from the store) checked and built as ``cls``; :class:`RecordError` naming ``path``.
+    """``raw`` (JSON data read from the store) checked and built as ``cls``; :class:`RecordError` naming
+    ``path``.
 
     ``cls`` is a dataclass or any type pydantic understands (a union of dataclasses).
     """

@@ -50,7 +50,9 @@ class Anchor(Value):
 
 
 def list_anchors(snap: Snapshot) -> list[Anchor]:
-    """The anchors recorded in the store at ``snap`` (oldest first); :class:`RecordError` for a malformed one."""
+    """The anchors recorded in the store at ``snap`` (oldest first); :class:`RecordError` for a malformed
+    one.
+    """
     out = []
     for name in snap.list(ANCHOR_DIR):
         path = f"{ANCHOR_DIR}/{name}"

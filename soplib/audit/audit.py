@@ -73,7 +73,9 @@ class Audit:
         return as_of(self._store, check_date(day, what="as_of"))
 
     def history(self, sop_id: str, *, as_of: date | None = None, today: date | None = None) -> AuditHistory:
-        """Every version of an SOP with its approval, session, decisions and status (on ``as_of``, or today)."""
+        """Every version of an SOP with its approval, session, decisions and status (on ``as_of``, or
+        today).
+        """
         from soplib.audit.history import audit_history
 
         if as_of is not None:

@@ -15,7 +15,10 @@ _MAX_FSCK_LINES = 20
 OWN_TAG_PREFIXES = ("sop/", "audit/", "review/")
 
 _ANOMALIES = {
-    "replace-ref": "a replacement ref makes git's own commands show other objects than the ones stored (soplib reads the true ones)",
+    "replace-ref": (
+        "a replacement ref makes git's own commands show other objects than the ones stored "
+        "(soplib reads the true ones)"
+    ),
     "grafts": "a grafts file makes git's own commands show another history (soplib reads the true one)",
     "alternates": "the store borrows objects from another repository",
     "shallow": "the store is a shallow copy: part of its history is missing",
@@ -57,7 +60,8 @@ def check_times(ctx: AuditContext) -> Iterator[Finding]:
                 yield Finding(
                     "clock-backwards",
                     commit.sha,
-                    f"commit {commit.short} is dated {commit.committer_time:%Y-%m-%d %H:%M:%S}Z, before its parent "
+                    f"commit {commit.short} is dated {commit.committer_time:%Y-%m-%d %H:%M:%S}Z, before "
+                    f"its parent "
                     f"{parent[:10]} ({before:%Y-%m-%d %H:%M:%S}Z): a clock was wrong or a date was forged; "
                     "questions about dates around it rest on history order, not on its time",
                 )
@@ -65,7 +69,8 @@ def check_times(ctx: AuditContext) -> Iterator[Finding]:
             yield Finding(
                 "clock-backwards",
                 commit.sha,
-                f"commit {commit.short} was authored at {commit.author_time:%Y-%m-%d %H:%M:%S}Z, after it was committed",
+                f"commit {commit.short} was authored at {commit.author_time:%Y-%m-%d %H:%M:%S}Z, after it "
+                f"was committed",
             )
 
 
@@ -176,6 +181,7 @@ def check_anchors(ctx: AuditContext) -> Iterator[Finding]:
             yield Finding(
                 "history-rewritten",
                 sha,
-                f"{what} recorded head {sha[:10]}, which is no longer in the history of {BRANCH.removeprefix('refs/heads/')}: "
+                f"{what} recorded head {sha[:10]}, which is no longer in the history of "
+                f"{BRANCH.removeprefix('refs/heads/')}: "
                 "history was rewritten (reset, rebase or force-push) after it was recorded",
             )

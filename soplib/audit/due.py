@@ -62,7 +62,9 @@ def next_review(
 def reviews_due(
     snap: Snapshot, *, within_days: int, today: date, last_reviewed: Mapping[str, date] | None = None
 ) -> list[DueReview]:
-    """Active SOPs whose periodic review falls within ``within_days`` of ``today``, or is overdue; by due date."""
+    """Active SOPs whose periodic review falls within ``within_days`` of ``today``, or is overdue; by due
+    date.
+    """
     from soplib.review.records import kept_reviews
 
     if within_days < 0:

@@ -75,7 +75,9 @@ def as_of(store: Store, day: date) -> AsOf:
 
 
 def in_force(record: SopRecord, day: date) -> VersionRecord | None:
-    """The version of ``record`` in force on ``day`` by effective date; None if none was (or it was withdrawn)."""
+    """The version of ``record`` in force on ``day`` by effective date; None if none was (or it was
+    withdrawn).
+    """
     withdrawn = record.withdrawn_on
     if withdrawn is not None and withdrawn <= day:
         return None

@@ -52,7 +52,8 @@ def _shown(paths: list[str]) -> str:
 
 
 def _describe(commit: Commit) -> str:
-    return f"commit {commit.short} ({commit.author_time:%Y-%m-%d %H:%M}Z, by {commit.author.name}: {commit.subject[:80]!r})"
+    when = f"{commit.author_time:%Y-%m-%d %H:%M}Z"
+    return f"commit {commit.short} ({when}, by {commit.author.name}: {commit.subject[:80]!r})"
 
 
 def check_commits(ctx: AuditContext) -> Iterator[Finding]:
@@ -137,7 +138,8 @@ def _replay_one(ctx: AuditContext, commit: Commit) -> Iterator[Finding]:
         yield Finding(
             "message-mismatch",
             commit.sha,
-            f"{_describe(commit)}: its message is not the one its operation '{op.kind}' writes (subject or trailers altered)",
+            f"{_describe(commit)}: its message is not the one its operation '{op.kind}' writes (subject "
+            f"or trailers altered)",
         )
 
 

@@ -194,7 +194,8 @@ def _session_row(state: SessionState, staff: dict[str, Any]) -> SessionRow:
     )
     outcomes = {s: (state.outcomes[s].action if s in state.outcomes else "none") for s in h.pinned}
     return SessionRow(
-        h.id, h.title, h.ref, h.status, h.started_at, h.closed_at, h.closed_by, h.effective_date, team, outcomes,
+        h.id, h.title, h.ref, h.status, h.started_at, h.closed_at, h.closed_by, h.effective_date,
+        team, outcomes,
         tuple(s for s in sops if s in state.evaluations), tuple(state.proposals),
     )  # fmt: skip
 

@@ -74,7 +74,9 @@ def holders(grants: Sequence[Grant], role: Role, unit: str | None = None) -> lis
 def require_role(
     tx: Transaction, actor: str, role: Role, *, units: tuple[str | None, ...] = (), what: str
 ) -> None:
-    """Refuse (:class:`NotAllowedError`) unless ``actor`` holds ``role`` for every unit; open store: allowed."""
+    """Refuse (:class:`NotAllowedError`) unless ``actor`` holds ``role`` for every unit; open store:
+    allowed.
+    """
     grants = read_grants(tx)
     if not grants:
         return

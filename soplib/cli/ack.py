@@ -105,7 +105,8 @@ def attend(ctx: click.Context, briefing_id: str, file: Path, by: str, as_json: b
         return
     success(
         _(
-            "briefing {id}: {added} attendees added ({present} already on the list), {records} acknowledgements recorded",
+            "briefing {id}: {added} attendees added ({present} already on the list), {records} "
+            "acknowledgements recorded",
             id=briefing_id,
             added=len(result.new_attendees),
             present=len(result.already_present),

@@ -40,7 +40,8 @@ def audit() -> None:
     "allowed_signers",
     type=click.Path(path_type=Path),
     help=N_(
-        "Check signatures against this ssh allowed_signers file (the auditor's own copy; principals are staff ids)."
+        "Check signatures against this ssh allowed_signers file (the auditor's own copy; principals are "
+        "staff ids)."
     ),
 )
 @click.option(
@@ -69,7 +70,8 @@ def verify(
     elif report.ok:
         success(
             _(
-                "verified: {commits} commits ({replayed} replayed), {sops} SOPs, {versions} versions, {anchors} anchors, "
+                "verified: {commits} commits ({replayed} replayed), {sops} SOPs, {versions} versions, "
+                "{anchors} anchors, "
                 "{signed} signed commits, {acks} acknowledgements; head {head}",
                 commits=report.commits,
                 replayed=report.replayed,
@@ -197,7 +199,10 @@ def history_(ctx: click.Context, sop_id: str, as_of: date | None, as_json: bool)
     title += f", {_('record as of commit')} {(hist.as_of.commit or '-')[:10]})" if hist.as_of else ")"
     table(
         title,
-        [_("version"), _("status"), _("date"), _("by"), _("action"), _("approved by"), _("session"), _("decisions"), _("effective"), _("acks")],
+        [
+            _("version"), _("status"), _("date"), _("by"), _("action"), _("approved by"), _("session"),
+            _("decisions"), _("effective"), _("acks"),
+        ],
         [
             [
                 v.version, _(v.status), v.created.date().isoformat(), v.by, _(v.action),

@@ -140,7 +140,8 @@ def grants(ctx: click.Context, as_json: bool) -> None:
     if not rows:
         empty(
             _(
-                "no roles granted: the store is open, anyone may write; start with `sop grant admin ID --by ID`"
+                "no roles granted: the store is open, anyone may write; start with `sop grant admin ID "
+                "--by ID`"
             )
         )
         return

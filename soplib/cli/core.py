@@ -130,7 +130,9 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def show(ctx: click.Context, sop_id: str, version: int | None, raw: bool, as_json: bool) -> None:
-    """Print an SOP (Markdown, with a first line naming its version), or its metadata and items with --json."""
+    """Print an SOP (Markdown, with a first line naming its version), or its metadata and items with
+    --json.
+    """
     store = open_store(ctx)
     if as_json:
         emit_json(store.sops.get(sop_id, version=version).to_json())
@@ -160,7 +162,10 @@ def history(ctx: click.Context, sop_id: str, as_json: bool) -> None:
         return
     table(
         _("History of {id}", id=sop_id),
-        [_("version"), _("date"), _("by"), _("action"), _("effective"), _("approver"), _("commit"), _("message")],
+        [
+            _("version"), _("date"), _("by"), _("action"), _("effective"), _("approver"), _("commit"),
+            _("message"),
+        ],
         [
             [
                 v.version, v.created.date().isoformat(), v.by, _(v.action), v.effective.isoformat(),

@@ -183,8 +183,10 @@ def step_review(store_path: Path) -> None:
             click.echo(_("approval by {who} refused: {reason}", who=DRIVER, reason=exc))
         result = session.approve(by=SECRETARY, effective=date(2026, 12, 1))
         click.echo(
-            _("approved in one commit {commit}: new versions {versions}; kept {kept}", commit=(result.commit or "")[:10],
-              versions=", ".join(f"{k} v{v}" for k, v in result.versions.items()), kept=", ".join(result.kept) or "-")
+            _(("approved in one commit {commit}: new versions {versions}; kept "
+               "{kept}"), commit=(result.commit or "")[:10],
+              versions=", ".join(f"{k} v{v}" for k, v in result.versions.items()),
+              kept=", ".join(result.kept) or "-")
         )  # fmt: skip
         approver = store.sops.get(sop).approver
         if approver is not None:
@@ -215,7 +217,8 @@ def step_internalisation(store_path: Path) -> None:
         present = [p.id for p in parse_staff_csv(staff_csv()) if "Lombok Barat" not in p.unit][:14]
         attended = store.briefings.attend(briefing.id, present, by=CHAIR)
         click.echo(
-            _("briefing {id}: {n} attended, {acks} acknowledgements in one commit, {skipped} skipped (SOP not for them)",
+            _(("briefing {id}: {n} attended, {acks} acknowledgements in one commit, {skipped} skipped (SOP "
+               "not for them)"),
               id=briefing.id, n=len(attended.new_attendees), acks=len(attended.records),
               skipped=sum(1 for s in attended.skipped if s.reason == "outside audience"))
         )  # fmt: skip
@@ -306,7 +309,8 @@ def step_reliability(store_path: Path) -> None:
         left = [*store.path.glob("objects/*/tmp_obj_*"), *store.path.glob("refs/**/*.lock")]
         chain = verify_chain(store.snapshot())
         click.echo(
-            _("{n} acknowledgements reported by the killed writers: {lost} lost; {stray} stray files; hash chain intact: {ok} (docs/reliability.md)",
+            _(("{n} acknowledgements reported by the killed writers: {lost} lost; {stray} stray files; "
+               "hash chain intact: {ok} (docs/reliability.md)"),
               n=len(reported), lost=len(lost), stray=len(left), ok=chain.is_intact)
         )  # fmt: skip
 

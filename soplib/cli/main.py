@@ -81,14 +81,18 @@ def _format_commands(group: click.Group, ctx: click.Context, formatter: click.He
 def _language(ctx: click.Context) -> str:
     lang = ctx.params.get("lang") or os.environ.get("SOP_LANG")
     if lang:
-        return lang
+        return str(lang)
     store = ctx.params.get("store")
     with contextlib.suppress(Exception):  # no store yet, or unreadable: the message comes later
         from soplib.store import Store
 
         if store is not None and (Path(store) / "HEAD").is_file():
-            with Store.open(store) as opened:
-                raw = opened.snapshot().read_json("office/profile.json")
+            opened = Store.open(store)
+            ctx.call_on_close(opened.close)
+            ctx.meta["soplib.store"] = opened  # the command uses this one (open_store)
+            snap = opened.snapshot()
+            if snap.exists("office/profile.json"):
+                raw = snap.read_json("office/profile.json")
                 if isinstance(raw, dict) and raw.get("language") in ("id", "en"):
                     return str(raw["language"])
     return "en"
@@ -116,6 +120,18 @@ class SopGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _format_commands(self, ctx, formatter)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*LAZY, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in LAZY:
+            import importlib
+
+            module = importlib.import_module(f"soplib.cli.{LAZY[name]}")
+            for command in module.COMMANDS:
+                self.commands.setdefault(command.name or "", command)
+        return self.commands.get(name)
 
     def invoke(self, ctx: click.Context) -> Any:
         from soplib.errors import SopError
@@ -168,8 +184,12 @@ def open_store(ctx: click.Context) -> Store:
     """The store named by ``--store`` (or ``$SOP_STORE``, or ``./sop-store``)."""
     from soplib.store import Store
 
+    opened = ctx.meta.get("soplib.store")
+    if isinstance(opened, Store):
+        return opened
     store = Store.open(ctx.find_root().obj["store"])
     ctx.call_on_close(store.close)
+    ctx.meta["soplib.store"] = store
     return store
 
 
@@ -223,13 +243,11 @@ def main(ctx: click.Context, store: Path, lang: str | None) -> None:
     ctx.obj["lang"] = lang
 
 
-def _register() -> None:
-    # Imported here (not at the top) so each module can import `main` helpers.
-    from soplib.cli import ack, audit, authority, core, demo, review, staff
-
-    for module in (core, authority, demo, review, staff, ack, audit):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+# Command name -> the module defining it. Modules are imported when their command
+# runs (or help is shown), not at start-up: `sop show` must not pay for all of them.
+LAZY = {
+    "init": "core", "add": "core", "update": "core", "list": "core", "show": "core", "history": "core",
+    "diff": "core", "office": "authority", "grant": "authority", "revoke": "authority", "grants": "authority",
+    "demo": "demo", "review": "review", "staff": "staff", "ack": "ack", "briefing": "ack", "coverage": "ack",
+    "pending": "ack", "audit": "audit", "due": "audit", "print": "audit", "blame": "audit",
+}  # fmt: skip

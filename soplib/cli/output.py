@@ -232,7 +232,9 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
 
 
 def empty(message: str) -> None:
-    """What an empty result says instead of a bare table header (on stderr when piped, so data stays clean)."""
+    """What an empty result says instead of a bare table header (on stderr when piped, so data stays
+    clean).
+    """
     if sys.stdout.isatty():
         console().print(f"[dim]{_escape(message)}[/dim]")
     else:
@@ -263,7 +265,9 @@ def outside_store(ctx: click.Context, param: click.Parameter, value: Path | None
 
 
 def output_options(*, required: bool = False) -> Callable[[F], F]:
-    """``-o FILE`` (outside the store) and ``--force`` (replace an existing file): the one rule for outputs."""
+    """``-o FILE`` (outside the store) and ``--force`` (replace an existing file): the one rule for
+    outputs.
+    """
 
     def decorate(f: F) -> F:
         f = click.option(

@@ -206,7 +206,9 @@ def replace(
     reason: str,
     by: str,
 ) -> None:
-    """Decide that one item is reworded: --text, or --cell COLUMN=TEXT for a table row; also identity fields (equipment/2, title)."""
+    """Decide that one item is reworded: --text, or --cell COLUMN=TEXT for a table row; also identity
+    fields (equipment/2, title).
+    """
     if not text and not cells:
         raise click.UsageError(_("give --text, or --cell COLUMN=TEXT for a table row"))
     entry = _session(ctx, session_id).replace(

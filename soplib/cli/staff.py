@@ -22,14 +22,17 @@ def staff() -> None:
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, file: Path, by: str, as_json: bool) -> None:
-    """Add and update staff from a CSV file: id,name,unit,position (or NIP;Nama;Unit Kerja;Jabatan); all or nothing."""
+    """Add and update staff from a CSV file: id,name,unit,position (or NIP;Nama;Unit Kerja;Jabatan); all
+    or nothing.
+    """
     result = open_store(ctx).staff.import_csv(file, by=by)
     if as_json:
         emit_json(result.to_json())
         return
     success(
         _(
-            "imported {file}: {added} added, {updated} updated, {reactivated} reactivated, {unchanged} unchanged",
+            "imported {file}: {added} added, {updated} updated, {reactivated} reactivated, {unchanged} "
+            "unchanged",
             file=file,
             added=len(result.added),
             updated=len(result.updated),

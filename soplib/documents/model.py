@@ -63,7 +63,9 @@ class Audience(Value):
         return not self.units and not self.positions
 
     def includes(self, *, unit: str, position: str) -> bool:
-        """True if a person of ``unit`` and ``position`` is in this audience (an empty list matches anyone)."""
+        """True if a person of ``unit`` and ``position`` is in this audience (an empty list matches
+        anyone).
+        """
         return (not self.units or unit in self.units) and (not self.positions or position in self.positions)
 
 

@@ -72,7 +72,8 @@ def renumber(old: SopDocument, new: SopDocument) -> tuple[str, list[str]]:
         if not plain_before.get(block, False):
             title = run[0].section
             notes.append(
-                f"{title}: numbering kept as written ({', '.join(numbers[:6])}{' ...' if len(numbers) > 6 else ''})"
+                f"{title}: numbering kept as written ({', '.join(numbers[:6])}"
+                + (" ...)" if len(numbers) > 6 else ")")
             )
             continue
         for n, item in enumerate(run, start=1):

@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sop_store import Snapshot, validate_doc_id
 from soplib.clock import check_date
-from soplib.documents.model import SopDocument
-from soplib.documents.parse import parse
 from soplib.documents.records import (
     Approver,
     SopRecord,
@@ -44,6 +42,7 @@ from soplib.values import HIDDEN, Value
 if TYPE_CHECKING:
     from soplib.audit.blame import Blame
     from soplib.documents.diff import StructuralDiff
+    from soplib.documents.model import SopDocument
     from soplib.store import Store
 
 Status = Literal["current", "superseded", "withdrawn"]
@@ -51,7 +50,9 @@ _BASE = re.compile(r"^# soplib-base: (?P<id>\S+) v(?P<version>[0-9]{1,6})[ \t]*\
 
 
 def with_base(text: str, sop_id: str, version: int) -> str:
-    """``text`` with the line saying which version it is, after the opening ``---`` (what ``sop show`` prints)."""
+    """``text`` with the line saying which version it is, after the opening ``---`` (what ``sop show``
+    prints).
+    """
     head, sep, rest = text.partition("\n")
     return f"{head}{sep}# soplib-base: {sop_id} v{version}\n{rest}" if sep else text
 
@@ -59,7 +60,7 @@ def with_base(text: str, sop_id: str, version: int) -> str:
 def split_base(text: str) -> tuple[str, tuple[str, int] | None]:
     """``text`` without its base line, and the (SOP id, version) it named, if any."""
     match = _BASE.search(text, 0, 400)
-    if match is None or not text[: match.start()].rstrip("\r\n").lstrip("\ufeff") == "---":
+    if match is None or text[: match.start()].rstrip("\r\n").lstrip("\ufeff") != "---":
         return text, None
     return text[: match.start()] + text[match.end() :], (match.group("id"), int(match.group("version")))
 
@@ -132,8 +133,17 @@ def _status(record: SopRecord, number: int) -> Status:
     return "current" if record.is_active else "withdrawn"
 
 
+def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
+    """:func:`soplib.documents.parse.parse`, imported when first needed (markdown-it, pydantic)."""
+    from soplib.documents.parse import parse as parse_text
+
+    return parse_text(data, source=source)
+
+
 def as_document(item: SopDocument | str | bytes | Path) -> SopDocument:
     """A document from a parsed document, its text, or a file."""
+    from soplib.documents.model import SopDocument
+
     if isinstance(item, SopDocument):
         return item
     if isinstance(item, Path):
@@ -273,7 +283,9 @@ class Sops:
         message: str = "",
         effective: date | None = None,
     ) -> builtins.list[SopVersion]:
-        """Add new SOPs as version 1, all in one commit or none at all; needs ``controller`` once grants exist."""
+        """Add new SOPs as version 1, all in one commit or none at all; needs ``controller`` once grants
+        exist.
+        """
         docs = [as_document(d) for d in documents]
         docs = [parse(split_base(d.text)[0], source=d.id) if split_base(d.text)[1] else d for d in docs]
         op = AddSops(
@@ -396,7 +408,9 @@ class Sops:
         return self._store.git.repo.refs.read(f"refs/tags/{tag_name(validate_doc_id(sop_id), version)}")
 
     def blame(self, sop_id: str, *, version: int | None = None) -> Blame:
-        """For every item of a version (default: the latest): the version and decision that gave it its text."""
+        """For every item of a version (default: the latest): the version and decision that gave it its
+        text.
+        """
         from soplib.audit.blame import blame
 
         return blame(self._store, sop_id, version=version)

@@ -58,7 +58,9 @@ def _events(text: str) -> Any:
 
 
 def read_yaml(text: str, *, first_line: int) -> Any:
-    """The data of one YAML document; :class:`YamlError` with the file line (``first_line`` is line 1 of ``text``)."""
+    """The data of one YAML document; :class:`YamlError` with the file line (``first_line`` is line 1 of
+    ``text``).
+    """
     return read_yaml_with_lines(text, first_line=first_line)[0]
 
 

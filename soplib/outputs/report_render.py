@@ -120,7 +120,8 @@ def _sections(report: AuditReport) -> list[tuple[str, list[str], list[list[Any]]
         (
             "Overdue periodic reviews",
             ["sop", "title", "version", "counted from", "months", "due", "days overdue"],
-            [[d.id, d.title, d.version, _day(d.counted_from), d.interval_months, _day(d.due_date), -d.days_left]
+            [[d.id, d.title, d.version, _day(d.counted_from), d.interval_months, _day(d.due_date),
+              -d.days_left]
              for d in report.overdue],
         ),
     ]  # fmt: skip
@@ -180,7 +181,8 @@ def render_csv(report: AuditReport) -> str:
         c = cov.get(r.id)
         rows.append(
             [
-                r.id, r.title, r.unit or "", r.version, r.status, _day(r.effective_date), _who(r.approver, r.declared),
+                r.id, r.title, r.unit or "", r.version, r.status, _day(r.effective_date),
+                _who(r.approver, r.declared),
                 _day(r.next_review) if r.next_review else "", "yes" if r.id in overdue else "no",
                 "yes" if r.id in g.evaluated else "no", "yes" if r.id in g.followed_up else "no",
                 c.audience_size if c else "", c.acknowledged if c else "",
@@ -255,7 +257,8 @@ def render_html(report: AuditReport) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="id">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>SOP audit report {esc(_day(report.on))}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        f"<title>SOP audit report "
+        f"{esc(_day(report.on))}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
         f"<h1>SOP audit report</h1>\n"
         f'<p class="grade">Grade {esc(report.grade.letter)}</p>\n'
         f'<dl class="head">{head}</dl>\n{sections}\n</body>\n</html>\n'

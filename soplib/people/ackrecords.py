@@ -260,7 +260,9 @@ def _append(tx: Transaction, sop_id: str, version: int, records: list[AckRecord]
 def iter_records(
     snap: Snapshot, *, sop_id: str | None = None, staff_id: str | None = None
 ) -> Iterator[AckRecord]:
-    """Records (of one SOP and/or one person), partition by partition; sort by ``seq`` for the global order."""
+    """Records (of one SOP and/or one person), partition by partition; sort by ``seq`` for the global
+    order.
+    """
     for sop, version in partitions(snap, sop_id):
         if staff_id is not None and staff_id not in partition_staff(snap, sop, version):
             continue

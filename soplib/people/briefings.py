@@ -170,7 +170,9 @@ class AttendanceResult(Value):
 
 
 def parse_attendance_csv(source: Path | str | bytes) -> list[str]:
-    """The ids of an attendance CSV (an ``id`` or ``NIP`` column; other columns are ignored), checked, in order."""
+    """The ids of an attendance CSV (an ``id`` or ``NIP`` column; other columns are ignored), checked, in
+    order.
+    """
     data, name = read_source(source)
     seen: dict[str, int] = {}
     for number, row in read_rows(
@@ -215,7 +217,9 @@ def _pinned_target(snap: Snapshot, briefing: Briefing, sop: BriefedSop) -> Targe
 @operation("attend")
 @dataclass(frozen=True)
 class RecordAttendance(Operation):
-    """Everyone on the list attended ``briefing``: each acknowledges every SOP presented that applies to them."""
+    """Everyone on the list attended ``briefing``: each acknowledges every SOP presented that applies to
+    them.
+    """
 
     briefing: str
     staff: tuple[str, ...]
@@ -292,7 +296,9 @@ class Briefings:
     def attend(
         self, briefing_id: str, source: Path | str | bytes | Sequence[str], *, by: str
     ) -> AttendanceResult:
-        """Record an attendance list (a CSV file or its bytes, or a list of staff ids): one commit, all or nothing."""
+        """Record an attendance list (a CSV file or its bytes, or a list of staff ids): one commit, all or
+        nothing.
+        """
         ids = list(source) if isinstance(source, list | tuple) else parse_attendance_csv(source)  # type: ignore[arg-type]
         result: AttendanceResult = self._store.apply(
             RecordAttendance(validate_briefing_id(briefing_id), tuple(ids)), by=by

@@ -36,7 +36,9 @@ def _percent(done: int, total: int) -> float | None:
 
 @dataclass(frozen=True)
 class SopCoverage(Value):
-    """One SOP's version in force: its audience and who has not acknowledged it (ids, in (unit, name) order)."""
+    """One SOP's version in force: its audience and who has not acknowledged it (ids, in (unit, name)
+    order).
+    """
 
     id: str
     title: str

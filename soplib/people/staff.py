@@ -107,7 +107,8 @@ def dump_registry(registry: dict[str, StaffMember]) -> bytes:
 
 
 def parse_staff_csv(source: Path | str | bytes) -> list[StaffMember]:
-    """Check a staff CSV (``id,name,unit,position``; ``NIP;Nama;Unit Kerja;Jabatan`` too) and return its people.
+    """Check a staff CSV (``id,name,unit,position``; ``NIP;Nama;Unit Kerja;Jabatan`` too) and return its
+    people.
 
     Refuses the whole file on the first problem: unknown or missing column, bad
     encoding, an invalid or repeated id, an empty cell; the message names the

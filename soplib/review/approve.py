@@ -36,7 +36,8 @@ def _approver(ctx: Context) -> Approver:
     person = read_registry(ctx.tx).get(ctx.actor)
     if person is None or not person.active:
         raise NotAllowedError(
-            "{actor} is not an active member of the staff registry; the approver is named on the ratified SOP "
+            "{actor} is not an active member of the staff registry; the approver is named on the ratified "
+            "SOP "
             "(name, position, NIP), so register them first",
             actor=ctx.actor,
         )
@@ -61,7 +62,8 @@ def _check(tx: Transaction, state: SessionState) -> dict[str, SopDocument]:
             moved.append(f"{sop_id} (pinned v{version}, now {now})")
     if moved:
         raise RefusedError(
-            "cannot approve {id}: SOPs changed since the session started: {moved}; start a new session over the "
+            "cannot approve {id}: SOPs changed since the session started: {moved}; start a new session "
+            "over the "
             "current versions",
             id=sid,
             moved=", ".join(moved),
@@ -81,7 +83,8 @@ def _check(tx: Transaction, state: SessionState) -> dict[str, SopDocument]:
         if outcome != "revise":
             if state.edits(sop_id):
                 raise RefusedError(
-                    "cannot approve {id}: {sop} has outcome {outcome} but remove/replace/add decisions; record outcome "
+                    "cannot approve {id}: {sop} has outcome {outcome} but remove/replace/add decisions; "
+                    "record outcome "
                     "revise, or decide keep on those items",
                     id=sid,
                     sop=sop_id,
@@ -97,7 +100,8 @@ def _check(tx: Transaction, state: SessionState) -> dict[str, SopDocument]:
     for sop_id in docs:
         if not state.edits(sop_id):
             raise RefusedError(
-                "cannot approve {id}: {sop} has outcome revise but every item is kept; record outcome keep instead",
+                "cannot approve {id}: {sop} has outcome revise but every item is kept; record outcome "
+                "keep instead",
                 id=sid,
                 sop=sop_id,
             )
@@ -112,7 +116,9 @@ def _check(tx: Transaction, state: SessionState) -> dict[str, SopDocument]:
 @operation("approve")
 @dataclass(frozen=True)
 class ApproveSession(Operation):
-    """Ratify a session as of ``effective`` (default: the office's today); ``editorial`` marks revisions editorial."""
+    """Ratify a session as of ``effective`` (default: the office's today); ``editorial`` marks revisions
+    editorial.
+    """
 
     session: str
     effective: date | None = None

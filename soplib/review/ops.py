@@ -63,7 +63,8 @@ def require_member(ctx: Context, state: SessionState) -> None:
     if not state.header.is_member(ctx.actor):
         members = ", ".join(m.id for m in state.header.team)
         raise NotAllowedError(
-            "{actor} is not on the team of session {id} (team: {members}); only team members record decisions",
+            "{actor} is not on the team of session {id} (team: {members}); only team members record "
+            "decisions",
             actor=ctx.actor,
             id=state.header.id,
             members=members,

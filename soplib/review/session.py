@@ -149,7 +149,9 @@ class Review:
     # -- recording ----------------------------------------------------------------------
 
     def outcome(self, sop_id: str, outcome: Outcome, *, by: str, reason: str | None = None) -> Entry:
-        """Record the outcome for an SOP: ``keep``, ``revise`` or ``withdraw`` (*dicabut*, reason required)."""
+        """Record the outcome for an SOP: ``keep``, ``revise`` or ``withdraw`` (*dicabut*, reason
+        required).
+        """
         if outcome not in OUTCOMES:
             raise InvalidInputError(
                 "invalid outcome {outcome}: use keep, revise or withdraw", outcome=repr(outcome)
@@ -181,7 +183,9 @@ class Review:
         text: str = "",
         cells: Mapping[str, str] | None = None,
     ) -> Entry:
-        """Decide that item ``key`` gets new text; for a table row, the whole row or some ``cells`` by column."""
+        """Decide that item ``key`` gets new text; for a table row, the whole row or some ``cells`` by
+        column.
+        """
         text = self._row(sop_id, key, text, cells, new=False)
         result: Entry = self.store.apply(
             RecordDecision(self.id, sop_id, key, "replace", text, reason), by=by
@@ -199,7 +203,9 @@ class Review:
         after: str | None = None,
         section: str | None = None,
     ) -> Entry:
-        """Add a new item after item ``after``, or at the start of ``section`` (or as a list field's first entry)."""
+        """Add a new item after item ``after``, or at the start of ``section`` (or as a list field's first
+        entry).
+        """
         if cells or (after is not None and self.pinned(sop_id).item(after).kind == "table_row"):
             if after is None:
                 raise InvalidInputError("a new table row is added after a row: give after")
@@ -257,7 +263,9 @@ class Review:
     def approve(
         self, *, by: str, effective: date | None = None, editorial: Mapping[str, str] | None = None
     ) -> ApprovalResult:
-        """Approve the session: every new version, withdrawal and new SOP in one commit (the result names it)."""
+        """Approve the session: every new version, withdrawal and new SOP in one commit (the result names
+        it).
+        """
         from dataclasses import replace
 
         from soplib.clock import check_date
