@@ -168,8 +168,24 @@ def execute(store: Store, op: Operation, *, by: str, at: datetime | None = None)
     with store.git.transaction(author=by, at=at or clock.now(), message=write_message) as tx:
         ctx = Context(tx)
         ctx_box.append(ctx)
+        if store.git.signer is None and _signatures_required(tx):
+            from soplib.errors import RefusedError
+
+            raise RefusedError(
+                "this store requires every change to be signed, and no signing key is set: set SOP_SIGNING_KEY "
+                "to your SSH key (docs/audit.md, 'Signing'); nothing was written"
+            )
         result = op.apply(ctx)
     return Applied(tx.committed, result)
+
+
+def _signatures_required(tx: Transaction) -> bool:
+    from soplib.authority.office import PROFILE
+
+    if not tx.exists(PROFILE):
+        return False
+    raw = tx.read_json(PROFILE)
+    return isinstance(raw, dict) and raw.get("signatures_required") is True
 
 
 # -- reading operations back -------------------------------------------------------------

@@ -204,7 +204,7 @@ def audit_history(
         in_force=current.version if current else None,
         withdrawn=record.withdrawn if withdrawn_on is not None and withdrawn_on <= day else None,
         declared=declared if isinstance(declared, dict) else None,
-        last_kept=Evaluation(kept[1], kept[0]) if kept and kept[0] <= day else None,
+        last_kept=Evaluation(kept[1], kept[0]) if kept and (point is None or kept[0] <= day) else None,
         versions=versions,
         record=record,
     )

@@ -71,6 +71,9 @@ class RegisterRow(Value):
     approver: Approver | None  # frozen at approval, or declared on import (``declared`` says which)
     declared: bool
     next_review: date | None
+    last_evaluated: date | None = None  # the latest approved review that recorded an outcome for it
+    last_session: str | None = None
+    last_outcome: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,10 @@ def _ratifier(record_version: Any, staff: dict[str, Any]) -> tuple[Approver | No
 
 
 def _register(snap: Snapshot, day: date, reviewed: dict[str, date]) -> list[RegisterRow]:
+    from soplib.review.records import last_evaluated
+
     staff = read_registry(snap)
+    evaluated = {k: v for k, v in last_evaluated(snap).items() if v[0] <= day}
     rows = []
     for sop_id in sop_ids(snap):
         record = read_record(snap, sop_id)
@@ -175,6 +181,7 @@ def _register(snap: Snapshot, day: date, reviewed: dict[str, date]) -> list[Regi
                 approver,
                 declared,
                 due[2] if due else None,
+                *(evaluated[sop_id] if sop_id in evaluated else (None, None, None)),
             )
         )
     return rows
@@ -251,6 +258,10 @@ def audit_report(store: Store, *, as_of: date | None = None, today: date | None 
 
     zone = office_zone(read_profile(store.snapshot()).time_zone)
     point = store.audit.as_of(as_of) if as_of is not None else None
+    if point is not None and not point.existed:
+        from soplib.errors import NotFoundError
+
+        raise NotFoundError("the store did not exist yet at the end of {day}", day=point.date.isoformat())
     snap = point.snapshot(store) if point else store.snapshot()
     day = point.date if point else (today or local_day(now(), zone))
     states = read_sessions(snap)

@@ -114,6 +114,13 @@ def _front(front_text: str, source: str, closing: int) -> _Front:
     try:
         data, key_lines, entry_lines = read_yaml_with_lines(front_text, first_line=2)
     except YamlError as exc:
+        if "mapping values are not allowed" in str(exc.params.get("problem", "")):
+            raise SopFormatError(
+                "front matter is not valid YAML: a value holding ': ' must be quoted, "
+                "e.g. title: \"Pelayanan: Informasi Publik\"",
+                source=source,
+                line=exc.line,
+            ) from None
         raise SopFormatError(exc.template, source=source, line=exc.line, **exc.params) from None
     if not isinstance(data, dict):
         raise SopFormatError("front matter must be a mapping of 'key: value' lines", source=source, line=2)
@@ -150,8 +157,6 @@ def _front_error(exc: ValidationError, key_lines: dict[str, int], source: str) -
             "missing required front-matter key {key}", source=source, line=1, key=repr(name)
         )
     message = str(err["msg"]).removeprefix("Value error, ")
-    if "title" in loc and "string" in message.lower():
-        message += "; quote the title if it holds a colon"
     return SopFormatError(
         "front-matter key {key}: {reason}", source=source, line=line, key=where, reason=message
     )

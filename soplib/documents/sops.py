@@ -358,12 +358,28 @@ class Sops:
 
     def record(self, sop_id: str, *, snapshot: Snapshot | None = None) -> SopRecord:
         """The stored record of one SOP: its status and every version's metadata."""
-        return read_record(snapshot or self._store.snapshot(), validate_doc_id(sop_id))
+        snap = snapshot or self._store.snapshot()
+        return read_record(snap, self._id(snap, sop_id))
+
+    def _id(self, snap: Snapshot, sop_id: str) -> str:
+        """``sop_id`` checked; a near miss (``kpu-ntb-sop-04``) is named with the id it probably means."""
+        from soplib.errors import InvalidInputError, NotFoundError
+
+        try:
+            return validate_doc_id(sop_id)
+        except InvalidInputError:
+            if isinstance(sop_id, str) and sop_id.strip().upper() in sop_ids(snap):
+                raise NotFoundError(
+                    "no SOP {id}; SOP ids are upper case: did you mean {upper}?",
+                    id=sop_id,
+                    upper=sop_id.strip().upper(),
+                ) from None
+            raise
 
     def get(self, sop_id: str, *, version: int | None = None, snapshot: Snapshot | None = None) -> SopVersion:
         """One version of an SOP (default: its latest), parsed; :class:`NotFoundError` if unknown."""
         snap = snapshot or self._store.snapshot()
-        record = read_record(snap, validate_doc_id(sop_id))
+        record = read_record(snap, self._id(snap, sop_id))
         number = record.latest.version if version is None else version
         text = snap.repo.read_blob(record.version(number).blob)
         return self._version(record, number, parse(text, source=f"{sop_id} v{number}"))
@@ -371,7 +387,7 @@ class Sops:
     def text(self, sop_id: str, *, version: int | None = None, snapshot: Snapshot | None = None) -> bytes:
         """The exact stored bytes of a version (default: the latest)."""
         snap = snapshot or self._store.snapshot()
-        record = read_record(snap, validate_doc_id(sop_id))
+        record = read_record(snap, self._id(snap, sop_id))
         return snap.repo.read_blob(record.version(record.latest.version if version is None else version).blob)
 
     def list(self, *, include_withdrawn: bool = True) -> builtins.list[SopSummary]:

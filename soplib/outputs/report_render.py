@@ -82,10 +82,13 @@ def _sections(report: AuditReport) -> list[tuple[str, list[str], list[list[Any]]
     return [
         (
             "SOP register",
-            ["id", "title", "unit", "version", "status", "effective", "approver", "next review due"],
+            ["id", "title", "unit", "version", "status", "effective", "approver", "last evaluated",
+             "next review due"],
             [
                 [r.id, r.title, r.unit or "", r.version, r.status, _day(r.effective_date),
-                 _who(r.approver, r.declared), _day(r.next_review)]
+                 _who(r.approver, r.declared),
+                 f"{_day(r.last_evaluated)} ({r.last_outcome}, {r.last_session})" if r.last_evaluated else "-",
+                 _day(r.next_review)]
                 for r in report.register
             ],
         ),

@@ -103,6 +103,20 @@ def pinned_document(snap: Snapshot, header: SessionHeader, sop_id: str) -> SopDo
     return doc
 
 
+def last_evaluated(snap: Snapshot) -> dict[str, tuple[date, str, str]]:
+    """SOP id -> (day, session id, outcome) of the latest approved review that recorded an outcome for it."""
+    out: dict[str, tuple[date, str, str]] = {}
+    for state in read_sessions(snap):
+        header = state.header
+        if header.status != "approved":
+            continue
+        day = header.effective_date or (header.closed_at or header.started_at).date()
+        for sop_id, entry in state.outcomes.items():
+            if sop_id not in out or day >= out[sop_id][0]:
+                out[sop_id] = (day, header.id, entry.action)
+    return out
+
+
 def kept_reviews(snap: Snapshot) -> dict[str, date]:
     """SOP id -> the day of its latest approved review whose outcome was ``keep``.
 
