@@ -84,7 +84,7 @@ class Snapshot:
 
     def list(self, directory: str) -> list[str]:
         """Names directly inside ``directory`` (sorted), or [] if there is none."""
-        tree = self.tree_id(directory)
+        tree = Snapshot.tree_id(self, directory)  # the committed tree (a transaction adds its staged names)
         return sorted(self.repo.read_tree(tree)) if tree else []
 
 
@@ -110,6 +110,8 @@ class Transaction(Snapshot):
         self.trailers: list[tuple[str, str]] = []
         self.tags: list[str] = []
         self.committed: str | None = None  # the commit made, once the block has succeeded
+        # Off while changes made elsewhere are applied again (sync): their tags exist already.
+        self.check_tags = True
         self._staged: dict[str, bytes | None] = {}
 
     @property
@@ -136,13 +138,31 @@ class Transaction(Snapshot):
     def tag(self, name: str) -> None:
         """Create ``refs/tags/<name>`` at the commit this transaction makes."""
         validate_path(name)
-        if name in self.tags or (not self.dry and self.repo.refs.read(f"refs/tags/{name}") is not None):
+        exists = self.check_tags and not self.dry and self.repo.refs.read(f"refs/tags/{name}") is not None
+        if name in self.tags or exists:
             raise StoreError("tag {name} already exists; the store is inconsistent (run an audit)", name=name)
         self.tags.append(name)
 
     @property
     def has_changes(self) -> bool:
         return bool(self._staged)
+
+    def savepoint(self) -> tuple[dict[str, bytes | None], int, int]:
+        """The staged state now, to :meth:`rollback` to if what follows fails."""
+        return dict(self._staged), len(self.trailers), len(self.tags)
+
+    def keep_files_only(self, point: tuple[dict[str, bytes | None], int, int]) -> None:
+        """Keep the files staged since ``point`` but drop the trailers and tags added since."""
+        _, trailers, tags = point
+        del self.trailers[trailers:]
+        del self.tags[tags:]
+
+    def rollback(self, point: tuple[dict[str, bytes | None], int, int]) -> None:
+        """Forget everything staged since ``point``."""
+        staged, trailers, tags = point
+        self._staged = dict(staged)
+        del self.trailers[trailers:]
+        del self.tags[tags:]
 
     @property
     def staged_paths(self) -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sop_store.commit import Person
-from sop_store.errors import InvalidInputError, StoreError
+from sop_store.errors import ConflictError, InvalidInputError, StoreError
 from sop_store.ids import validate_name, validate_path
 from sop_store.lock import StoreLock
 from sop_store.packing import pack_loose, too_many_loose
@@ -101,6 +101,17 @@ class GitStore:
         return Snapshot(self.repo, commit if commit is not None else self.head())
 
     @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store lock (clearing what a killed writer left) for ref changes outside a commit."""
+        with self._lock:
+            if self._lock.left:
+                try:
+                    self._recover(self._lock.left)
+                except OSError as exc:
+                    raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
+            yield
+
+    @contextmanager
     def transaction(
         self,
         *,
@@ -108,13 +119,16 @@ class GitStore:
         at: datetime | None = None,
         committed_at: datetime | None = None,
         message: MessageFormat,
+        merge: tuple[str, str] | None = None,
     ) -> Iterator[Transaction]:
         """Stage changes in the ``with`` block; on success they become one commit.
 
         ``message(tx)`` gives the commit message once the block has staged
         everything. ``at`` (default: now) is the author time, the moment the
         change was made; ``committed_at`` (default: ``at``) the moment it entered
-        this history, later for a change carried over from another clone.
+        this history. ``merge=(base, head)``: a merge commit whose first parent is
+        ``base`` (the transaction starts from its files) and second parent the
+        current head, which must still be ``head`` under the lock.
         """
         validate_name(author, what="actor id")
         with self._lock:
@@ -123,18 +137,30 @@ class GitStore:
                     self._recover(self._lock.left)
                 except OSError as exc:
                     raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
-            tx = Transaction(self.repo, self.head(), author=author, at=at or datetime.now(UTC))
+            head = self.head()
+            if merge is not None and merge[1] != head:
+                raise ConflictError(
+                    "main moved while integrating (expected {old}, found {new}); try again",
+                    old=merge[1],
+                    new=head,
+                )
+            tx = Transaction(
+                self.repo, merge[0] if merge else head, author=author, at=at or datetime.now(UTC)
+            )
             yield tx
-            if tx.has_changes:
+            if tx.has_changes or merge is not None:
                 when = int((committed_at or tx.at).timestamp())
-                tx.committed = self._commit(tx, message(tx), when)
+                parents = [merge[0], head] if merge and head else ([tx.commit] if tx.commit else [])
+                tx.committed = self._commit(tx, message(tx), when, parents=parents, expected=head)
                 # Housekeeping git's own commands do (`gc --auto`), amortised: one
                 # folder listed per commit, a pack every ~6,700 loose objects. Done
                 # holding the lock, so two writers never pack at once.
                 if too_many_loose(self.repo):
                     pack_loose(self.repo, tx.committed)
 
-    def _commit(self, tx: Transaction, message: str, when: int) -> str:
+    def _commit(
+        self, tx: Transaction, message: str, when: int, *, parents: list[str], expected: str | None
+    ) -> str:
         # The journal names our pid first: the temporary object files carry it.
         self._lock.note(json.dumps({"pid": os.getpid()}).encode())
         tree = tx.build_tree()
@@ -145,14 +171,13 @@ class GitStore:
         if self.signer is not None:
             from sop_store.commit import format_commit
 
-            parents = (tx.commit,) if tx.commit else ()
             payload = format_commit(
                 tree=tree, parents=parents, author=author, committer=committer, message=message
             )
             signature = self.signer(payload)
         commit = self.repo.write_commit(
             tree=tree,
-            parents=[tx.commit] if tx.commit else [],
+            parents=parents,
             author=author,
             committer=committer,
             message=message,
@@ -167,7 +192,7 @@ class GitStore:
             for tag in tx.tags:
                 self.repo.refs.update(f"refs/tags/{tag}", commit, old=None)
                 made.append(tag)
-            self.repo.refs.update(BRANCH, commit, old=tx.commit)
+            self.repo.refs.update(BRANCH, commit, old=expected)
         except BaseException:
             for tag in made:
                 self.repo.refs.delete(f"refs/tags/{tag}")

@@ -63,6 +63,7 @@ _MODULES = (
     "soplib.authority.office",
     "soplib.authority.grants",
     "soplib.audit.anchors",
+    "soplib.sync.integrate",
 )
 _REGISTRY: dict[str, type[Operation]] = {}
 
@@ -83,11 +84,14 @@ def operation(kind: str) -> Callable[[OpClass], OpClass]:
 class Context:
     """What an operation's ``apply`` sees: the transaction, the actor, the moment, the office's zone."""
 
-    def __init__(self, tx: Transaction, *, replaying: bool = False) -> None:
+    def __init__(self, tx: Transaction, *, replaying: bool = False, integrating: bool = False) -> None:
         self.tx = tx
         self.actor = tx.author
         self.at = tx.at
         self.replaying = replaying
+        # Carrying an operation onto another clone's history (sync): facts that were true when it
+        # was made (a version read, a head anchored) are kept even if that history moved on since.
+        self.integrating = integrating
         self.subject = ""
         self._zone: tzinfo | None = None
 
@@ -156,8 +160,10 @@ class Applied:
     result: Any
 
 
-def execute(store: Store, op: Operation, *, by: str, at: datetime | None = None) -> Applied:
-    """Apply ``op`` as ``by`` in one transaction; one commit if it staged anything."""
+def execute(
+    store: Store, op: Operation, *, by: str, at: datetime | None = None, merge: tuple[str, str] | None = None
+) -> Applied:
+    """Apply ``op`` as ``by`` in one transaction; one commit if it staged anything (always, for a ``merge``)."""
     ctx_box: list[Context] = []
 
     def write_message(tx: Transaction) -> str:
@@ -165,7 +171,10 @@ def execute(store: Store, op: Operation, *, by: str, at: datetime | None = None)
 
     from soplib import clock
 
-    with store.git.transaction(author=by, at=at or clock.now(), message=write_message) as tx:
+    # Applied as it will be read back from its commit, so the write and every later replay
+    # run on the same values (types checked, dict order canonical).
+    checked: Operation = load(type(op), _fields(op), path=f"operation {op.kind}")
+    with store.git.transaction(author=by, at=at or clock.now(), message=write_message, merge=merge) as tx:
         ctx = Context(tx)
         ctx_box.append(ctx)
         if store.git.signer is None and _signatures_required(tx):
@@ -175,8 +184,14 @@ def execute(store: Store, op: Operation, *, by: str, at: datetime | None = None)
                 "this store requires every change to be signed, and no signing key is set: set SOP_SIGNING_KEY "
                 "to your SSH key (docs/audit.md, 'Signing'); nothing was written"
             )
-        result = op.apply(ctx)
+        result: Any = checked.apply(ctx)
     return Applied(tx.committed, result)
+
+
+def _fields(op: Operation) -> dict[str, Any]:
+    raw = json.loads(op.payload())
+    raw.pop("op", None)
+    return dict(raw)
 
 
 def _signatures_required(tx: Transaction) -> bool:

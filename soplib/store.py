@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from soplib.people.briefings import Briefings
     from soplib.people.staff import Staff
     from soplib.review.reviews import Reviews
+    from soplib.sync.remotes import Remotes
+    from soplib.sync.remotes import Remotes
 
 MARKER = "soplib-store.json"
 SIGNING_KEY_ENV = "SOP_SIGNING_KEY"
@@ -134,11 +136,20 @@ class Store:
         """The store's files as of ``commit`` (default: the head), for consistent reads."""
         return self.git.snapshot(commit)
 
-    def apply(self, op: Operation, *, by: str, at: datetime | None = None) -> Applied:
+    def apply(
+        self, op: Operation, *, by: str, at: datetime | None = None, merge: tuple[str, str] | None = None
+    ) -> Applied:
         """Perform one operation as ``by`` (one commit); the collections below call this."""
         from soplib.ops import execute
 
-        return execute(self, op, by=by, at=at)
+        return execute(self, op, by=by, at=at, merge=merge)
+
+    @classmethod
+    def clone(cls, url: str, path: Path | str) -> Store:
+        """A new store at ``path`` with the history of the store at ``url`` (its remote ``origin``)."""
+        from soplib.sync.remotes import clone
+
+        return clone(url, path)
 
     # -- the collections -------------------------------------------------------------
 
@@ -190,6 +201,13 @@ class Store:
         from soplib.authority.grants import Grants
 
         return Grants(self)
+
+    @cached_property
+    def remotes(self) -> Remotes:
+        """The git servers this store syncs with: add, remove, list, sync."""
+        from soplib.sync.remotes import Remotes
+
+        return Remotes(self)
 
     @cached_property
     def audit(self) -> Audit:

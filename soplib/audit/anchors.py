@@ -91,7 +91,7 @@ class RecordAnchor(Operation):
         ctx.require_registered()
         if not _ID.fullmatch(self.id):
             raise InvalidInputError("invalid anchor id {id}: expected A-YYYYMMDD-XXXX", id=repr(self.id))
-        if self.head != ctx.tx.commit:
+        if self.head != ctx.tx.commit and not ctx.integrating:
             raise RefusedError(
                 "anchor {id} names head {head}, but the head is {actual}",
                 id=self.id,

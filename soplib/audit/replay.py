@@ -62,9 +62,9 @@ def check_commits(ctx: AuditContext) -> Iterator[Finding]:
     replayed = 0
     for commit in ctx.commits:
         if commit.is_merge:
-            yield Finding(
-                "merge", commit.sha, f"{_describe(commit)} is a merge, which soplib does not write here"
-            )
+            ops_started = True
+            replayed += 1
+            yield from _replay_merge(ctx, commit)
             continue
         if commit.value(OP_TRAILER) is None and not commit.values(OP_TRAILER):
             if ops_started:
@@ -89,6 +89,26 @@ def _foreign(ctx: AuditContext, commit: Commit, why: str) -> Finding:
         commit.sha,
         f"{_describe(commit)} was not written by soplib: {why}; it changed {_shown(paths) or 'nothing'}",
     )
+
+
+def _replay_merge(ctx: AuditContext, commit: Commit) -> Iterator[Finding]:
+    """A merge is soplib's only when it is an integration of exactly its two parents."""
+    from soplib.sync.integrate import Integrate
+
+    op = None
+    if commit.value(OP_TRAILER) is not None:
+        try:
+            op = read_operation(commit)
+        except SopError:
+            op = None
+    if not isinstance(op, Integrate) or len(commit.parents) != 2 or (op.remote, op.local) != commit.parents:
+        yield Finding(
+            "merge",
+            commit.sha,
+            f"{_describe(commit)} is a merge that is not an integration of its two parents",
+        )
+        return
+    yield from _replay_one(ctx, commit)
 
 
 def _replay_one(ctx: AuditContext, commit: Commit) -> Iterator[Finding]:

@@ -117,7 +117,7 @@ def _front(front_text: str, source: str, closing: int) -> _Front:
         if "mapping values are not allowed" in str(exc.params.get("problem", "")):
             raise SopFormatError(
                 "front matter is not valid YAML: a value holding ': ' must be quoted, "
-                "e.g. title: \"Pelayanan: Informasi Publik\"",
+                'e.g. title: "Pelayanan: Informasi Publik"',
                 source=source,
                 line=exc.line,
             ) from None

@@ -197,11 +197,17 @@ def find_existing(snap: Snapshot, target: Target, person: StaffMember) -> AckOut
 @operation("ack")
 @dataclass(frozen=True)
 class Acknowledge(Operation):
-    """``staff`` read and understood the current version of ``sop`` (``version``, if given, must be it)."""
+    """``staff`` read and understood version ``version`` of ``sop``, the current one when it was recorded.
+
+    Carried onto another clone's history (sync), the version may have been
+    superseded there meanwhile: the person still read that version, so the
+    record is kept, of that version.
+    """
 
     staff: str
     sop: str
-    version: int | None = None
+    version: int
+    content_sha256: str
 
     def apply(self, ctx: Context) -> AckOutcome:
         if ctx.actor != self.staff:
@@ -209,7 +215,18 @@ class Acknowledge(Operation):
         else:
             ctx.require_registered()
         person = check_person(read_registry(ctx.tx), self.staff)
-        target = current_target(ctx.tx, self.sop, self.version)
+        if ctx.integrating:
+            sop_record = read_record(ctx.tx, validate_doc_id(self.sop))
+            target = target_of(sop_record, sop_record.version(self.version).version)
+        else:
+            target = current_target(ctx.tx, self.sop, self.version)
+        if target.content_sha256 != self.content_sha256:
+            raise RefusedError(
+                "{sop} v{version} here is not the text that was acknowledged (another version {version} was "
+                "approved elsewhere); the acknowledgement does not carry over",
+                sop=self.sop,
+                version=self.version,
+            )
         check_audience(target, person)
         existing = find_existing(ctx.tx, target, person)
         if existing is not None:
@@ -232,7 +249,9 @@ class Acks:
         ``created=False`` with the record already there (perhaps of an earlier
         version that carries over).
         """
-        result: AckOutcome = self._store.apply(Acknowledge(staff_id, sop_id, version), by=by).result
+        target = current_target(self._store.snapshot(), sop_id, version)
+        op = Acknowledge(staff_id, sop_id, target.version, target.content_sha256)
+        result: AckOutcome = self._store.apply(op, by=by).result
         return result
 
     def __iter__(self) -> Iterator[AckRecord]:

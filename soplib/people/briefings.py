@@ -31,7 +31,7 @@ from soplib.errors import InvalidInputError, NotFoundError, RefusedError
 from soplib.files import read_rows, read_source
 from soplib.ops import Context, Operation, operation
 from soplib.people.ackrecords import AckRecord, NewAck, partition_staff, stage_acks
-from soplib.people.acks import Target, check_person, current_target
+from soplib.people.acks import Target, check_person, current_target, target_of
 from soplib.people.staff import StaffMember, read_registry
 from soplib.values import Value, load
 
@@ -116,12 +116,14 @@ def read_briefings(snap: Snapshot) -> list[Briefing]:
 @operation("briefing")
 @dataclass(frozen=True)
 class CreateBriefing(Operation):
-    """Record a briefing presenting the current versions of ``sops`` on ``day``."""
+    """Record a briefing presenting ``versions`` of ``sops`` (the current ones when recorded) on ``date``."""
 
     id: str
     title: str
     date: dt.date
     sops: tuple[str, ...]
+    versions: tuple[int, ...]
+    contents: tuple[str, ...]  # content_sha256 of each version presented
 
     def apply(self, ctx: Context) -> Briefing:
         ctx.require("controller", what="record briefings")
@@ -134,13 +136,20 @@ class CreateBriefing(Operation):
         ids = [validate_doc_id(s) for s in self.sops]
         if not ids:
             raise InvalidInputError("a briefing presents at least one SOP")
-        if len(set(ids)) != len(ids):
-            raise InvalidInputError("an SOP is listed twice; list each once")
+        if len(set(ids)) != len(ids) or not len(self.versions) == len(self.contents) == len(ids):
+            raise InvalidInputError("an SOP is listed twice, or without its version; list each once")
         if ctx.tx.exists(_path(self.id)):
             raise RefusedError("briefing {id} already exists", id=self.id)
         presented = []
-        for sop_id in ids:
-            target = current_target(ctx.tx, sop_id)
+        for sop_id, version, content in zip(ids, self.versions, self.contents, strict=True):
+            if ctx.integrating:
+                target = target_of(read_record(ctx.tx, sop_id), version)
+            else:
+                target = current_target(ctx.tx, sop_id, version)
+            if target.content_sha256 != content:
+                raise RefusedError(
+                    "{id} v{version} here is not the text that was presented", id=sop_id, version=version
+                )
             presented.append(BriefedSop(sop_id, target.version, target.title))
         briefing = Briefing(self.id, title, self.date, tuple(presented), ctx.at, ctx.actor)
         ctx.tx.trailer("Sop-Briefing", self.id)
@@ -243,7 +252,10 @@ class RecordAttendance(Operation):
         acks, skipped = [], []
         applies: dict[str, list[str]] = {p.id: [] for p in people}
         for sop in briefing.sops:
-            target = _pinned_target(ctx.tx, briefing, sop)
+            if ctx.integrating:  # the versions presented on the day, whatever happened since
+                target = target_of(read_record(ctx.tx, sop.id), sop.version)
+            else:
+                target = _pinned_target(ctx.tx, briefing, sop)
             content = read_record(ctx.tx, sop.id).version(sop.version).content_sha256
             done: set[str] = set()
             for version in target.versions:
@@ -288,8 +300,12 @@ class Briefings:
         title = " ".join(title.split())
         if not title:
             raise InvalidInputError("a briefing needs a title")
+        ids = tuple(validate_doc_id(s.strip()) for s in sops if s.strip())
+        snap = self._store.snapshot()
+        targets = [current_target(snap, sop_id) for sop_id in ids]
         briefing_id = f"B-{day.strftime('%Y%m%d')}-{secrets.token_hex(2).upper()}"
-        op = CreateBriefing(briefing_id, title, day, tuple(s.strip() for s in sops if s.strip()))
+        versions = tuple(t.version for t in targets)
+        op = CreateBriefing(briefing_id, title, day, ids, versions, tuple(t.content_sha256 for t in targets))
         result: Briefing = self._store.apply(op, by=by).result
         return result
 

@@ -145,14 +145,13 @@ def check_one_item(doc: SopDocument, edit: Edit, *, added: bool) -> None:
 @operation("review-start")
 @dataclass(frozen=True)
 class StartReview(Operation):
-    """Start session ``id`` over ``sops`` (or every active SOP), pinned to their current versions."""
+    """Start session ``id`` reviewing the ``pinned`` versions (SOP id -> version), current when it started."""
 
     id: str
-    sops: tuple[str, ...]
+    pinned: dict[str, int]
     team: tuple[TeamMember, ...]
     ref: str
     title: str
-    all_active: bool = False
 
     def apply(self, ctx: Context) -> SessionHeader:
         ctx.require("controller", what="start a review session")
@@ -175,21 +174,25 @@ class StartReview(Operation):
         for text, what in ((self.ref, "reference"), (self.title, "title")):
             if not text.strip() or " ".join(text.split()) != text:
                 raise InvalidInputError("the session's {what} must be one line of text", what=what)
-        ids = [validate_doc_id(s) for s in self.sops]
-        if bool(ids) == self.all_active:
-            raise InvalidInputError("give the SOP ids to review, or all active SOPs (not both)")
-        if len(set(ids)) != len(ids):
-            raise InvalidInputError("an SOP is given twice; list each SOP once")
-        if self.all_active:
-            ids = [i for i in sop_ids(ctx.tx) if read_record(ctx.tx, i).is_active]
-            if not ids:
-                raise RefusedError("the store has no active SOP to review; add SOPs first")
+        if not self.pinned:
+            raise InvalidInputError("a review needs at least one SOP")
         pinned: dict[str, int] = {}
-        for sop_id in ids:
-            record = read_record(ctx.tx, sop_id)
+        for sop_id, version in sorted(self.pinned.items()):
+            record = read_record(ctx.tx, validate_doc_id(sop_id))
+            record.version(version)  # NotFoundError for a version that never existed
+            if ctx.integrating:  # the session reviews what was current where it started
+                pinned[sop_id] = version
+                continue
             if not record.is_active:
                 raise RefusedError("SOP {id} was withdrawn; it cannot be reviewed", id=sop_id)
-            pinned[sop_id] = record.latest.version
+            if version != record.latest.version:
+                raise RefusedError(
+                    "{id} v{version} is not the current version (v{latest}); review the current one",
+                    id=sop_id,
+                    version=version,
+                    latest=record.latest.version,
+                )
+            pinned[sop_id] = version
         header = SessionHeader(self.id, self.title, self.ref, self.team, ctx.actor, ctx.at, pinned)
         ctx.tx.write_json(header_path(self.id), header.to_json())
         ctx.tx.trailer("Sop-Session", self.id)

@@ -49,15 +49,33 @@ class Reviews:
         ref, title = " ".join(ref.split()), " ".join((title or "").split())
         if not ref:
             raise InvalidInputError("give the reference: the plenary decision or decree that formed the team")
-        ids = tuple(sop_ids or ())
-        title = title or f"Review of {len(ids) or 'all'} SOP(s)"
+        from sop_store import validate_doc_id
         from soplib.authority.office import read_profile
         from soplib.clock import local_day, now, office_zone
+        from soplib.documents.records import read_record, sop_ids as all_ids
+        from soplib.errors import RefusedError
 
+        ids = [validate_doc_id(s) for s in sop_ids or ()]
+        if bool(ids) == all_active:
+            raise InvalidInputError("give the SOP ids to review, or all active SOPs (not both)")
+        if len(set(ids)) != len(ids):
+            raise InvalidInputError("an SOP is given twice; list each SOP once")
+        snap = self._store.snapshot()
+        if all_active:
+            ids = [i for i in all_ids(snap) if read_record(snap, i).is_active]
+            if not ids:
+                raise RefusedError("the store has no active SOP to review; add SOPs first")
+        pinned = {}
+        for sop_id in ids:
+            record = read_record(snap, sop_id)
+            if not record.is_active:
+                raise RefusedError("SOP {id} was withdrawn; it cannot be reviewed", id=sop_id)
+            pinned[sop_id] = record.latest.version
+        title = title or f"Review of {len(ids)} SOP(s)"
         moment = now()
-        day = local_day(moment, office_zone(read_profile(self._store.snapshot()).time_zone))
+        day = local_day(moment, office_zone(read_profile(snap).time_zone))
         session_id = f"R-{day.strftime('%Y%m%d')}-{secrets.token_hex(2).upper()}"
-        op = StartReview(session_id, ids, members, ref, title, all_active)
+        op = StartReview(session_id, pinned, members, ref, title)
         self._store.apply(op, by=by, at=moment)
         return Review(self._store, session_id)
 

@@ -1,0 +1,211 @@
+"""Talking to remotes: fetch, push, and the remotes a store knows, through plain git transports.
+
+Git servers are the distributed engine offices already have: a bare repository
+over SSH, ``git daemon``, Gitea or GitLab over HTTP(S), or a folder. Everything
+goes through :class:`~sop_store.gitcmd.GitRunner`, so the store's own config
+and hooks play no part; credentials and SSH settings are the user's own (their
+``~/.gitconfig``, credential helper, ssh-agent, ``GIT_SSH_COMMAND``). Nothing a
+person typed becomes an option: URLs are checked (:func:`validate_url`) and come
+after ``--``.
+
+- :func:`fetch` brings a remote's ``main`` and tags into the store's objects and
+  returns where they point, without moving any of the store's refs;
+- :func:`push` sends a commit as the remote's ``main`` and tags beside it,
+  atomically, never forced: a remote that moved meanwhile refuses, and nothing
+  changes there.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sop_store.errors import InvalidInputError, StoreError
+from sop_store.gitcmd import GitResult, GitRunner
+from sop_store.refs import BRANCH
+from sop_store.repo import Repository
+
+_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
+_SCP = re.compile(r"^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:[^:]")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# Transports git may use, and no other (``ext::`` runs a program, ``fd::`` reads descriptors).
+_PROTOCOLS = (
+    "-c", "protocol.allow=never",
+    "-c", "protocol.file.allow=always", "-c", "protocol.git.allow=always",
+    "-c", "protocol.ssh.allow=always", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
+)  # fmt: skip
+_TIMEOUT = 3600.0
+
+
+def validate_url(url: str) -> str:
+    """``url`` if git may fetch from and push to it safely, else :class:`InvalidInputError`.
+
+    Allowed: ``https://``, ``http://``, ``ssh://``, ``git://``, ``file://`` URLs,
+    ``user@host:path`` (SSH), and absolute folder paths.
+    """
+    text = url.strip()
+    ok = text.startswith(_SCHEMES) or bool(_SCP.match(text)) or (text.startswith("/") and "::" not in text)
+    if not ok or text.startswith("-") or any(ch in text for ch in "\n\r\0 ") or "::" in text.split("/", 3)[0]:
+        raise InvalidInputError(
+            "remote URL {url} is not one soplib uses: give an https://, ssh://, git:// or file:// URL, "
+            "user@host:path, or an absolute folder path",
+            url=repr(url),
+        )
+    return text
+
+
+def validate_remote_name(name: str) -> str:
+    if (
+        not isinstance(name, str)
+        or not _NAME.fullmatch(name)
+        or name.endswith((".", ".lock"))
+        or ".." in name
+    ):
+        raise InvalidInputError(
+            "invalid remote name {name}: use letters, digits, '.', '_', '-'", name=repr(name)
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """Where a remote's ``main`` and tags point, their objects now in the store (main None: empty remote)."""
+
+    main: str | None
+    tags: dict[str, str]
+
+
+class _Shadow:
+    """A throw-away repository for one transfer: clean config, the store's refs as packed refs (to negotiate)."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="soplib-sync-"))
+        (self.path / "refs" / "heads").mkdir(parents=True)
+        (self.path / "refs" / "tags").mkdir()
+        (self.path / "objects").mkdir()
+        (self.path / "HEAD").write_text(f"ref: {BRANCH}\n")
+        (self.path / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = true\n")
+        refs = {BRANCH: repo.head(), **repo.refs.list("refs/tags/")}
+        lines = [f"{sha} {name}" for name, sha in sorted(refs.items()) if sha]
+        (self.path / "packed-refs").write_text(
+            "# pack-refs with: peeled fully-peeled sorted \n" + "".join(f"{x}\n" for x in lines)
+        )
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _fetched_refs(path: Path, prefix: str) -> dict[str, str]:
+    out = {}
+    base = path / prefix
+    if base.is_dir():
+        for ref in base.rglob("*"):
+            if ref.is_file():
+                out[ref.relative_to(base).as_posix()] = ref.read_text().strip()
+    return out
+
+
+def fetch(repo: Repository, url: str) -> Fetched:
+    """Fetch ``main`` and every tag of ``url`` into the store's objects; where they point.
+
+    The store's own refs do not move: the caller integrates and moves them under
+    the store lock.
+    """
+    shadow = _Shadow(repo)
+    try:
+        done = GitRunner(repo.git_dir).run(
+            *_PROTOCOLS, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--",
+            validate_url(url), f"+{BRANCH}:refs/soplib/main", "+refs/tags/*:refs/soplib/tags/*",
+            git_dir=shadow.path, timeout=_TIMEOUT,
+        )  # fmt: skip
+        repo.objects.refresh()  # new packs arrived
+        if not done.ok:
+            if "couldn't find remote ref" in done.error.lower():  # an empty remote: no main yet
+                return Fetched(None, {})
+            raise StoreError("cannot fetch from {url}: {reason}", url=url, reason=done.error)
+        main = _fetched_refs(shadow.path, "refs/soplib").get("main")
+        return Fetched(main, _fetched_refs(shadow.path, "refs/soplib/tags"))
+    finally:
+        shadow.close()
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What a push did: ``ok``, or ``rejected`` (the remote moved; nothing changed there) and why."""
+
+    ok: bool
+    rejected: bool
+    detail: str
+
+
+def push(repo: Repository, url: str, *, main: str, expected: str | None, tags: dict[str, str]) -> Pushed:
+    """Make ``main`` the remote's ``main`` (it must descend from the remote's), with ``tags``, all or nothing.
+
+    ``expected`` is the remote main the caller integrated (``--force-with-lease``
+    semantics without force: git refuses unless the remote still points there
+    and the new commit descends from it).
+    """
+    shadow = _Shadow(repo)
+    try:
+        specs = [f"{main}:{BRANCH}", *(f"{sha}:refs/tags/{name}" for name, sha in sorted(tags.items()))]
+        lease = f"--force-with-lease={BRANCH}:{expected or ''}"
+        done = GitRunner(repo.git_dir).run(
+            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", lease, "--", validate_url(url), *specs,
+            git_dir=shadow.path, timeout=_TIMEOUT,
+        )  # fmt: skip
+    finally:
+        shadow.close()
+    text = (done.stdout + done.stderr).decode("utf-8", "replace")
+    if done.ok:
+        return Pushed(True, False, "")
+    rejected = any(
+        w in text
+        for w in ("[rejected]", "stale info", "fetch first", "non-fast-forward", "atomic push failed")
+    )
+    return Pushed(False, rejected, done.error)
+
+
+def config_path(repo: Repository) -> Path:
+    return repo.git_dir / "config"
+
+
+def list_remotes(repo: Repository) -> dict[str, str]:
+    """The remotes the store knows (``remote.<name>.url`` in its config, read as data, no includes)."""
+    done = _config(repo, "--get-regexp", r"^remote\..*\.url$")
+    out = {}
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        key, _, url = line.partition(" ")
+        name = key[len("remote.") : -len(".url")]
+        if _NAME.fullmatch(name):
+            out[name] = url
+    return out
+
+
+def add_remote(repo: Repository, name: str, url: str) -> None:
+    """Record a remote as ``git remote add`` would (so plain git sees it too)."""
+    validate_remote_name(name)
+    if name in list_remotes(repo):
+        raise InvalidInputError("remote {name} already exists; remove it first to change its URL", name=name)
+    for key, value in (
+        (f"remote.{name}.url", validate_url(url)),
+        (f"remote.{name}.fetch", f"+refs/heads/*:refs/remotes/{name}/*"),
+    ):
+        done = _config(repo, "--add", key, value)
+        if not done.ok:
+            raise StoreError("cannot record remote {name}: {reason}", name=name, reason=done.error)
+
+
+def remove_remote(repo: Repository, name: str) -> None:
+    validate_remote_name(name)
+    if name not in list_remotes(repo):
+        raise InvalidInputError("no remote {name}", name=name)
+    _config(repo, "--remove-section", f"remote.{name}")
+
+
+def _config(repo: Repository, *args: str) -> GitResult:
+    # `git config --file` reads and writes exactly that file as data: no include
+    # is followed (that needs --includes) and nothing the file names is run.
+    return GitRunner(repo.git_dir).run("config", "--file", str(config_path(repo)), *args, timeout=60)

@@ -1,0 +1,1 @@
+"""Many machines, one store: clone, remotes, sync (fetch, integrate, push) through plain git servers."""
