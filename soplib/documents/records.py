@@ -262,14 +262,12 @@ def read_record(snap: Snapshot, sop_id: str) -> SopRecord:
 
 
 def _suggest(snap: Snapshot, sop_id: str) -> str:
-    upper = sop_id.upper()
+    # Only a near miss of spelling (case, '_' for '-'), never a neighbour by number: SOP-99 is not SOP-04.
+    upper = sop_id.upper().replace("_", "-")
     for known in sop_ids(snap):
-        if known == upper or known.replace("_", "-") == upper.replace("_", "-"):
+        if known.replace("_", "-") == upper:
             return f" (did you mean {known}?)"
-    import difflib
-
-    close = difflib.get_close_matches(upper, sop_ids(snap), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return ""
 
 
 def sop_ids(snap: Snapshot) -> list[str]:
