@@ -35,7 +35,8 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PROTOCOLS = (
     "-c", "protocol.allow=never",
     "-c", "protocol.file.allow=always", "-c", "protocol.git.allow=always",
-    "-c", "protocol.ssh.allow=always", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
+    "-c", "protocol.ssh.allow=always", "-c", "protocol.http.allow=always",
+    "-c", "protocol.https.allow=always",
 )  # fmt: skip
 _TIMEOUT = 3600.0
 
@@ -79,7 +80,9 @@ class Fetched:
 
 
 class _Shadow:
-    """A throw-away repository for one transfer: clean config, the store's refs as packed refs (to negotiate)."""
+    """A throw-away repository for one transfer: clean config, the store's refs as packed refs (to
+    negotiate).
+    """
 
     def __init__(self, repo: Repository) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="soplib-sync-"))
@@ -153,7 +156,8 @@ def push(repo: Repository, url: str, *, main: str, expected: str | None, tags: d
         specs = [f"{main}:{BRANCH}", *(f"{sha}:refs/tags/{name}" for name, sha in sorted(tags.items()))]
         lease = f"--force-with-lease={BRANCH}:{expected or ''}"
         done = GitRunner(repo.git_dir).run(
-            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", lease, "--", validate_url(url), *specs,
+            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", lease, "--", validate_url(url),
+            *specs,
             git_dir=shadow.path, timeout=_TIMEOUT,
         )  # fmt: skip
     finally:

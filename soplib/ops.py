@@ -163,7 +163,9 @@ class Applied:
 def execute(
     store: Store, op: Operation, *, by: str, at: datetime | None = None, merge: tuple[str, str] | None = None
 ) -> Applied:
-    """Apply ``op`` as ``by`` in one transaction; one commit if it staged anything (always, for a ``merge``)."""
+    """Apply ``op`` as ``by`` in one transaction; one commit if it staged anything (always, for a
+    ``merge``).
+    """
     ctx_box: list[Context] = []
 
     def write_message(tx: Transaction) -> str:
@@ -181,7 +183,8 @@ def execute(
             from soplib.errors import RefusedError
 
             raise RefusedError(
-                "this store requires every change to be signed, and no signing key is set: set SOP_SIGNING_KEY "
+                "this store requires every change to be signed, and no signing key is set: set "
+                "SOP_SIGNING_KEY "
                 "to your SSH key (docs/audit.md, 'Signing'); nothing was written"
             )
         result: Any = checked.apply(ctx)

@@ -181,7 +181,7 @@ def _register(snap: Snapshot, day: date, reviewed: dict[str, date]) -> list[Regi
                 approver,
                 declared,
                 due[2] if due else None,
-                *(evaluated[sop_id] if sop_id in evaluated else (None, None, None)),
+                *evaluated.get(sop_id, (None, None, None)),
             )
         )
     return rows

@@ -250,5 +250,5 @@ LAZY = {
     "diff": "core", "office": "authority", "grant": "authority", "revoke": "authority", "grants": "authority",
     "demo": "demo", "review": "review", "staff": "staff", "ack": "ack", "briefing": "ack", "coverage": "ack",
     "pending": "ack", "audit": "audit", "due": "audit", "print": "audit", "blame": "audit",
-    "clone": "sync", "remote": "sync", "sync": "sync",
+    "clone": "sync", "remote": "sync", "sync": "sync", "import": "word", "export": "word",
 }  # fmt: skip

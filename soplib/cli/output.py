@@ -225,8 +225,13 @@ def emit_diff(
 
 def write_file(path: Path, data: bytes, *, force: bool) -> None:
     """Write an output file whole (or not at all) and say so."""
+    from soplib.errors import RefusedError
     from soplib.files import write_output
 
+    if path.exists() and not path.is_dir() and not force:
+        raise RefusedError(
+            "{path} already exists; give a new file name, or add --force to replace it", path=path
+        )
     write_output(path, data, force=force)
     success(_("wrote {path}", path=path))
 

@@ -8,7 +8,7 @@ import click
 
 from soplib.cli.main import by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
-from soplib.i18n import _, N_
+from soplib.i18n import _
 
 
 @click.command()

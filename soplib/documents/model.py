@@ -94,7 +94,7 @@ class Declared(Value):
         return (value,) if isinstance(value, str | date) else value
 
     @property
-    def revision_count(self) -> int:
+    def revision_number(self) -> int:
         """Revisions before import: ``revision``, else the number of revised dates."""
         return self.revision if self.revision is not None else len(self.revised)
 
@@ -131,6 +131,13 @@ class FrontMatter(Value):
         for ref in value:
             validate_doc_id(ref)
         return value
+
+    def to_json(self) -> dict[str, Any]:
+        # `declared` only when set: the stored meta of every SOP without one stays as it was.
+        out = super().to_json()
+        if out.get("declared") is None:
+            out.pop("declared", None)
+        return out
 
 
 FIELDS = (

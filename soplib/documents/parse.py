@@ -137,9 +137,13 @@ def _front_error(exc: ValidationError, key_lines: dict[str, int], source: str) -
     # An unknown key is usually a misspelt known one: report it before the "missing" it causes.
     errors = exc.errors()
     err = min(errors, key=lambda e: e["type"] not in ("unexpected_keyword_argument", "extra_forbidden"))
-    loc = [str(p) for p in err["loc"]]
+    loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
     name = loc[-1] if loc else "?"
-    line = key_lines.get(loc[0] if loc else "", 1)
+    line = 1
+    for n in range(len(loc), 0, -1):  # the deepest key the file has a line for
+        if ".".join(loc[:n]) in key_lines:
+            line = key_lines[".".join(loc[:n])]
+            break
     where = repr(".".join(loc))  # repr: a key may hold a line break or a control character
     if err["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
         known = {
@@ -153,10 +157,14 @@ def _front_error(exc: ValidationError, key_lines: dict[str, int], source: str) -
             "unknown front-matter key {key}{hint}", source=source, line=line, key=where, hint=hint
         )
     if err["type"] == "missing" or err["type"] == "missing_argument":
+        parent = key_lines.get(".".join(loc[:-1]), 1) if len(loc) > 1 else 1
         return SopFormatError(
-            "missing required front-matter key {key}", source=source, line=1, key=repr(name)
+            "missing required front-matter key {key}", source=source, line=parent, key=where
         )
     message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"].startswith("date_"):
+        detail = message.split(", ", 1)[-1]
+        message = f"not a real date, as YYYY-MM-DD ({detail})"
     return SopFormatError(
         "front-matter key {key}: {reason}", source=source, line=line, key=where, reason=message
     )

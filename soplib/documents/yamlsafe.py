@@ -98,6 +98,8 @@ class _Builder:
         self.key_lines: dict[str, int] = {}
         self.entry_lines: dict[str, list[int]] = {}
         self.list_key: str | None = None
+        # The key each open container sits under (None for the document and list entries): dotted key paths.
+        self.container_keys: list[str | None] = []
 
     def _line(self, event: Any) -> int:
         mark = getattr(event, "start_mark", None)
@@ -133,12 +135,15 @@ class _Builder:
             if len(self.stack) >= MAX_DEPTH:
                 raise YamlError("front matter is nested too deeply", line=line)
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            parent_key = self.pending_key[-1] if self.pending_key else None
             self._add(container, line, plain=False)
             self.stack.append((container, {} if isinstance(container, dict) else None))
             self.pending_key.append(None)
+            self.container_keys.append(parent_key)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             self.stack.pop()
             self.pending_key.pop()
+            self.container_keys.pop()
 
     def _add(self, value: Any, line: int, *, plain: bool) -> None:
         if not self.stack:
@@ -167,8 +172,8 @@ class _Builder:
                     first=keys[value],
                 )
             keys[value] = line
-            if len(self.stack) == 1:
-                self.key_lines[value] = line
+            path = ".".join([*(k for k in self.container_keys[1:] if k is not None), value])
+            self.key_lines.setdefault(path, line)
             self.pending_key[-1] = value
             return
         container[key] = value

@@ -87,7 +87,8 @@ def _sections(report: AuditReport) -> list[tuple[str, list[str], list[list[Any]]
             [
                 [r.id, r.title, r.unit or "", r.version, r.status, _day(r.effective_date),
                  _who(r.approver, r.declared),
-                 f"{_day(r.last_evaluated)} ({r.last_outcome}, {r.last_session})" if r.last_evaluated else "-",
+                 f"{_day(r.last_evaluated)} ({r.last_outcome}, "
+                 f"{r.last_session})" if r.last_evaluated else "-",
                  _day(r.next_review)]
                 for r in report.register
             ],

@@ -17,7 +17,7 @@ from soplib.criteria import CRITERIA
 from soplib.documents.edit import Edit, InsertAfter, InsertAtStart, Remove, Replace, apply_edits
 from soplib.documents.model import SopDocument, validate_key, validate_section
 from soplib.documents.parse import parse
-from soplib.documents.records import read_record, record_path, sop_ids
+from soplib.documents.records import read_record, record_path
 from soplib.errors import InvalidInputError, NotAllowedError, NotFoundError, RefusedError
 from soplib.ops import Context, Operation, operation
 from soplib.review.log import (

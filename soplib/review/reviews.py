@@ -52,7 +52,8 @@ class Reviews:
         from sop_store import validate_doc_id
         from soplib.authority.office import read_profile
         from soplib.clock import local_day, now, office_zone
-        from soplib.documents.records import read_record, sop_ids as all_ids
+        from soplib.documents.records import read_record
+        from soplib.documents.records import sop_ids as all_ids
         from soplib.errors import RefusedError
 
         ids = [validate_doc_id(s) for s in sop_ids or ()]

@@ -149,7 +149,9 @@ class Remotes:
         return "merged", applied.commit, refusals
 
     def _set_aside(self, refused: frozenset[str]) -> None:
-        """Tags made by refused changes move to ``refs/soplib/refused/tags/``: kept, never pushed or claimed."""
+        """Tags made by refused changes move to ``refs/soplib/refused/tags/``: kept, never pushed or
+        claimed.
+        """
         refs = self._repo.refs
         with self._store.git.locked():
             for name, sha in refs.list("refs/tags/").items():
@@ -205,10 +207,9 @@ class Remotes:
 
 def clone(url: str, path: Path | str) -> Store:
     """A new store at ``path`` holding the history of the store at ``url``; ``origin`` is ``url``."""
+    from sop_store import GitStore
     from soplib.ops import COMMITTER
     from soplib.store import MARKER, Store
-
-    from sop_store import GitStore
 
     target = Path(path)
     git = GitStore.init(target, committer=COMMITTER)
