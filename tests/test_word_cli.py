@@ -110,7 +110,7 @@ def test_export_writes_a_docx_that_imports_back_and_refuses_to_overwrite(
     refused = cli("export", "KPU-NTB-SOP-01", "-o", str(out))
     assert refused.exit_code == 1 and "add --force" in refused.output
     assert out.read_bytes() == first
-    forced = cli("export", "KPU-NTB-SOP-02", "-o", str(out), "--force", "--lang", "en")
+    forced = cli("--lang", "en", "export", "KPU-NTB-SOP-02", "-o", str(out), "--force")
     assert forced.exit_code == 0, forced.output
     assert read_docx(out.read_bytes(), source="x").document.id == "KPU-NTB-SOP-02"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
