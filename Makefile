@@ -2,19 +2,35 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCALES := soplib/locale
+# The compiled catalogues (not in git): `pip install -e` compiles them (setup.py), and these rules
+# recompile one whenever its .po is newer, so a translation edited by hand shows at once.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/soplib.po))
 
-.PHONY: demo test lint bench bench-large clean
+.PHONY: demo test lint bench bench-large bench-print catalogues clean
 
-$(BIN)/sop: pyproject.toml
+$(BIN)/sop: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(BIN)/sop
 
-demo: $(BIN)/sop
+$(LOCALES)/%/LC_MESSAGES/soplib.mo: $(LOCALES)/%/LC_MESSAGES/soplib.po | $(BIN)/sop
+	$(BIN)/pybabel compile --domain=soplib --directory=$(LOCALES) --locale=$*
+
+# Messages in the code -> soplib.pot -> every language's .po (new messages added, empty) -> .mo.
+# Translate the new entries in soplib/locale/id/LC_MESSAGES/soplib.po, then run this again.
+catalogues: $(BIN)/sop
+	$(BIN)/pybabel extract --mapping-file=babel.cfg --project=soplib --add-location=file --sort-output \
+		--output-file=$(LOCALES)/soplib.pot .
+	$(BIN)/pybabel update --input-file=$(LOCALES)/soplib.pot --domain=soplib --output-dir=$(LOCALES) \
+		--ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile --domain=soplib --directory=$(LOCALES) --statistics
+
+demo: $(BIN)/sop $(CATALOGUES)
 	$(BIN)/sop demo
 
-lint: $(BIN)/sop
+lint: $(BIN)/sop $(CATALOGUES)
 	$(BIN)/ruff check soplib sop_store tests bench
 	$(BIN)/ruff format --check soplib sop_store tests bench
 	$(BIN)/mypy
@@ -30,5 +46,9 @@ bench: $(BIN)/sop
 bench-large: $(BIN)/sop
 	$(BIN)/python bench/run.py --tier large
 
+# One SOP printed to PDF, warm (median of runs); the goal is under 1 s.
+bench-print: $(BIN)/sop $(CATALOGUES)
+	$(BIN)/python bench/bench_print.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(CATALOGUES)

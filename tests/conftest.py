@@ -117,10 +117,14 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "section", "div",
     "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "ins", "del", "br", "strong",
     "dl", "dt", "dd", "svg", "rect", "text",  # the audit report's coverage chart
+    "colgroup", "col", "ol", "span", "header", "path", "polygon", "circle",  # the SOP AP print
 }  # fmt: skip
 ALLOWED_ATTRS = {
     "class", "lang", "charset", "rowspan",
     "role", "width", "height", "viewbox", "x", "y", "fill", "text-anchor",
+    # the SOP AP print: spanning header cells, the flowchart's shapes
+    "colspan", "d", "points", "cx", "cy", "r", "rx", "ry", "stroke", "stroke-width", "stroke-dasharray",
+    "font-size", "font-family",
 }  # fmt: skip
 
 

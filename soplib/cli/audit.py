@@ -291,11 +291,16 @@ def due(ctx: click.Context, within: int, as_json: bool) -> None:
 @output_options(required=True)
 @click.pass_context
 def print_(ctx: click.Context, sop_id: str, version: int | None, output: Path, force: bool) -> None:
-    """Write one SOP in the SOP AP layout as a self-contained HTML page."""
-    from soplib.outputs.printout import print_html
+    """Print one SOP in the SOP AP layout (PermenPAN-RB 35/2012) as FILE.pdf or FILE.html, with its
+    flowchart.
+    """
+    from soplib.i18n import current_language
+    from soplib.outputs import output_format, print_sop
+    from soplib.outputs.from_store import print_input_from_store
 
-    page = print_html(open_store(ctx), sop_id, version=version)
-    write_file(output, page.encode(), force=force)
+    fmt = output_format(output)  # refused before anything is read or written
+    data = print_input_from_store(open_store(ctx), sop_id, version=version, language=current_language())
+    write_file(output, print_sop(data, fmt), force=force)
 
 
 @click.command()
