@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from soplib import parse
-from soplib.document import SopDocument
+from soplib.documents.model import SopDocument
 from soplib.outputs import Evaluation, Fingerprint, Logo, OfficeProfile, PrintInput, Ratifier, Withdrawal
 
 ACTORS = ("Pemohon", "Petugas Layanan", "Kepala Subbagian", "Sekretaris")

@@ -13,10 +13,10 @@ from pdf_check import page_sizes, text
 from print_samples import ACTORS, long_sop, print_input
 
 from soplib import load, parse
-from soplib.cli.demo import demo_files
+from soplib.demo_data import sop_files as demo_files
 from soplib.outputs import Evaluation, OfficeProfile, Ratifier, Withdrawal, render_sop_html
 from soplib.outputs.flowchart import plan_flow
-from soplib.procedure import procedures
+from soplib.documents.procedure import procedures
 
 
 class Tables(HTMLParser):

@@ -17,7 +17,7 @@ from pdf_check import PageImage, Word, image_count, info, page_sizes, slanted_ru
 from print_samples import ACTORS, COMMIT, NIP, PNG_1PX, long_sop, print_input
 
 from soplib import load, parse
-from soplib.cli.demo import demo_files
+from soplib.demo_data import sop_files as demo_files
 from soplib.errors import InvalidInputError
 from soplib.outputs import Fingerprint, Logo, PrintInput, Ratifier, Withdrawal, print_sop
 
@@ -270,7 +270,7 @@ def test_same_input_same_bytes_and_fixed_metadata(tmp_path: Path, long_pdf: Path
         "import sys; sys.path.insert(0, 'tests')\n"
         "from print_samples import print_input\n"
         "from soplib import load\nfrom soplib.outputs import print_sop\n"
-        "from soplib.cli.demo import demo_files\n"
+        "from soplib.demo_data import sop_files as demo_files\n"
         "doc = load(next(p for p in demo_files() if p.stem == 'KPU-NTB-SOP-02'))\n"
         "sys.stdout.buffer.write(print_sop(print_input(doc), 'pdf'))\n"
     )
