@@ -225,8 +225,11 @@ def emit_diff(
 
 def write_file(path: Path, data: bytes, *, force: bool) -> None:
     """Write an output file whole (or not at all) and say so."""
+    from soplib.errors import RefusedError
     from soplib.files import write_output
 
+    if not force and path.exists() and not path.is_dir():  # say which option replaces it
+        raise RefusedError("{path} already exists; give a new file name, or --force to replace it", path=path)
     write_output(path, data, force=force)
     success(_("wrote {path}", path=path))
 
