@@ -102,13 +102,21 @@ class GitStore:
 
     @contextmanager
     def transaction(
-        self, *, author: str, at: datetime | None = None, committed_at: datetime | None = None, message: MessageFormat
+        self,
+        *,
+        author: str,
+        at: datetime | None = None,
+        committed_at: datetime | None = None,
+        message: MessageFormat,
+        now: Callable[[], datetime] | None = None,
     ) -> Iterator[Transaction]:
         """Stage changes in the ``with`` block; on success they become one commit.
 
         ``message(tx)`` gives the commit message once the block has staged
-        everything. ``at`` (default: now) is the author time, the moment the
-        change was made; ``committed_at`` (default: ``at``) the moment it entered
+        everything. ``at`` is the author time, the moment the change was made;
+        by default ``now()`` (default: the system clock) read once the lock is
+        held, so a writer that waited for another never dates its commit before
+        its parent. ``committed_at`` (default: ``at``) is the moment it entered
         this history, later for a change carried over from another clone.
         """
         validate_name(author, what="actor id")
@@ -118,7 +126,8 @@ class GitStore:
                     self._recover(self._lock.left)
                 except OSError as exc:
                     raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
-            tx = Transaction(self.repo, self.head(), author=author, at=at or datetime.now(UTC))
+            moment = at or (now() if now is not None else datetime.now(UTC))
+            tx = Transaction(self.repo, self.head(), author=author, at=moment)
             yield tx
             if tx.has_changes:
                 when = int((committed_at or tx.at).timestamp())

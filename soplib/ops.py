@@ -165,7 +165,9 @@ def execute(store: Store, op: Operation, *, by: str, at: datetime | None = None)
 
     from soplib import clock
 
-    with store.git.transaction(author=by, at=at or clock.now(), message=write_message) as tx:
+    # The time is read once the store lock is held (``now``), not before: a writer
+    # that waited for another must not date its commit before its parent's.
+    with store.git.transaction(author=by, at=at, now=clock.now, message=write_message) as tx:
         ctx = Context(tx)
         ctx_box.append(ctx)
         result = op.apply(ctx)
