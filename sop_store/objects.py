@@ -82,7 +82,20 @@ class ObjectStore:
         self._packs: Any = None  # gitdb's PackedDB, opened on the first packed read
 
     def close(self) -> None:
-        self._packs = None
+        self._release_packs()
+
+    def _release_packs(self) -> None:
+        # gitdb maps pack files through smmap's process-wide manager, which keeps
+        # them open after the reader is dropped; collect() closes those no live
+        # reader uses (another open store's stay).
+        had_packs, self._packs = self._packs is not None, None
+        if had_packs:
+            import gc
+
+            from gitdb.util import mman
+
+            gc.collect()  # the dropped reader's cursors sit in reference cycles
+            mman.collect()
 
     # -- reading ---------------------------------------------------------------------
 
@@ -175,7 +188,7 @@ class ObjectStore:
 
     def refresh(self) -> None:
         """Forget the packs seen so far (after packing merged some away)."""
-        self._packs = None
+        self._release_packs()
 
     # -- writing ---------------------------------------------------------------------
 

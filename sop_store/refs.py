@@ -75,12 +75,14 @@ class Refs:
     def list(self, prefix: str) -> dict[str, str]:
         """All refs under ``prefix`` (e.g. ``refs/tags/sop/``), loose and packed."""
         refs = {k: v for k, v in self._packed().items() if k.startswith(prefix)}
-        base = self.git_dir / prefix
+        # A prefix may end inside a name (``refs/tags/audit/anchor-``): list its folder, then filter.
+        base = self.git_dir / prefix if prefix.endswith("/") else (self.git_dir / prefix).parent
         if base.is_dir():
             for path in base.rglob("*"):
-                if path.is_file() and not path.name.endswith(".lock"):
+                name = path.relative_to(self.git_dir).as_posix()
+                if name.startswith(prefix) and path.is_file() and not path.name.endswith(".lock"):
                     try:
-                        refs[path.relative_to(self.git_dir).as_posix()] = path.read_text().strip()
+                        refs[name] = path.read_text().strip()
                     except (OSError, UnicodeDecodeError) as exc:
                         raise StoreError("cannot read ref {path}: {reason}", path=path, reason=exc) from exc
         return refs

@@ -120,15 +120,19 @@ class GitStore:
         committed_at: datetime | None = None,
         message: MessageFormat,
         merge: tuple[str, str] | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> Iterator[Transaction]:
         """Stage changes in the ``with`` block; on success they become one commit.
 
         ``message(tx)`` gives the commit message once the block has staged
-        everything. ``at`` (default: now) is the author time, the moment the
-        change was made; ``committed_at`` (default: ``at``) the moment it entered
-        this history. ``merge=(base, head)``: a merge commit whose first parent is
-        ``base`` (the transaction starts from its files) and second parent the
-        current head, which must still be ``head`` under the lock.
+        everything. ``at`` is the author time, the moment the change was made;
+        by default ``now()`` (default: the system clock) read once the lock is
+        held, so a writer that waited for another never dates its commit before
+        its parent. ``committed_at`` (default: ``at``) is the moment it entered
+        this history, later for a change carried over from another clone.
+        ``merge=(base, head)``: a merge commit whose first parent is ``base``
+        (the transaction starts from its files) and second parent the current
+        head, which must still be ``head`` under the lock.
         """
         validate_name(author, what="actor id")
         with self._lock:
@@ -145,7 +149,7 @@ class GitStore:
                     new=head,
                 )
             tx = Transaction(
-                self.repo, merge[0] if merge else head, author=author, at=at or datetime.now(UTC)
+                self.repo, merge[0] if merge else head, author=author, at=at or (now() if now is not None else datetime.now(UTC))
             )
             yield tx
             if tx.has_changes or merge is not None:

@@ -173,10 +173,12 @@ def execute(
 
     from soplib import clock
 
+    # The time is read once the store lock is held (``now``), not before: a writer
+    # that waited for another must not date its commit before its parent's.
     # Applied as it will be read back from its commit, so the write and every later replay
     # run on the same values (types checked, dict order canonical).
     checked: Operation = load(type(op), _fields(op), path=f"operation {op.kind}")
-    with store.git.transaction(author=by, at=at or clock.now(), message=write_message, merge=merge) as tx:
+    with store.git.transaction(author=by, at=at, now=clock.now, message=write_message, merge=merge) as tx:
         ctx = Context(tx)
         ctx_box.append(ctx)
         if store.git.signer is None and _signatures_required(tx):

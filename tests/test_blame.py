@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, CliRun, write_sop
+from conftest import ACTOR, HEAD, HEAD_ROW, CliRun, write_sop
 
-from soplib import NotFoundError, Review, Store
-from soplib.blame import blame
+from soplib import NotFoundError, Store
 
 SOP = "KPU-01"
 BODY = """\
@@ -29,8 +28,9 @@ title: Pelayanan
 @pytest.fixture
 def revised(store: Store, tmp_path: Path) -> Store:
     """v1 original; v2 from a session (replace 2, remove 3, add after 4); v3 a direct update of item 1."""
-    store.add([write_sop(tmp_path, SOP, body=BODY)], by=ACTOR)
-    session = Review.start(store, [SOP], team={ACTOR: "chair"}, ref="BA 7/2026", by=ACTOR)
+    store.staff.import_csv(f"id,name,unit,position\n{HEAD_ROW}".encode(), by=ACTOR)
+    store.sops.add([write_sop(tmp_path, SOP, body=BODY)], by=ACTOR)
+    session = store.reviews.start([SOP], team={ACTOR: "chair"}, ref="BA 7/2026", by=ACTOR)
     session.keep_rest(SOP, by=ACTOR)
     session.replace(
         SOP,
@@ -42,38 +42,41 @@ def revised(store: Store, tmp_path: Path) -> Store:
     session.remove(SOP, "prosedur/3", by=ACTOR, reason="register sudah elektronik")
     session.add(SOP, after="prosedur/4", text="Petugas mengarsipkan berkas.", by=ACTOR, reason="arsip")
     session.outcome(SOP, "revise", by=ACTOR)
-    session.approve(by="kepala")
-    text = store.text(SOP).decode().replace("dari pemohon", "dari pemohon secara langsung")
-    store.update(text, by="budi", message="permohonan langsung")
+    session.approve(by=HEAD)
+    text = store.sops.text(SOP).decode().replace("dari pemohon", "dari pemohon secara langsung")
+    store.sops.update(text, by="budi", message="permohonan langsung", base=2)
     return store
 
 
 def test_blame_latest(revised: Store) -> None:
-    result = blame(revised, SOP)
+    result = revised.sops.blame(SOP)
     assert result.version == 3
     rows = [(i.key, i.source.version, i.source.origin, i.source.reason) for i in result.items]
-    session = revised.get(SOP, version=2).session
+    session = revised.sops.get(SOP, version=2).session
+    # The title is an item too (identity items are reviewed like steps); it never changed.
     assert rows == [
+        ("title", 1, "original", None),
         ("prosedur/1", 3, "update", "permohonan langsung"),
         ("prosedur/2", 2, "replace", "keabsahan perlu dicek"),
         ("prosedur/3", 1, "original", None),
         ("prosedur/4", 2, "add", "arsip"),
     ]
-    assert result.items[1].source.session == session and session is not None
-    assert result.items[0].source.by == "budi" and result.items[1].source.by == "kepala"
+    assert result.items[2].source.session == session and session is not None
+    assert result.items[1].source.by == "budi" and result.items[2].source.by == HEAD
 
 
 def test_blame_of_older_versions(revised: Store) -> None:
-    assert {i.source.origin for i in blame(revised, SOP, version=1).items} == {"original"}
-    v2 = blame(revised, SOP, version=2)
-    assert [i.source.version for i in v2.items] == [1, 2, 1, 2]
+    assert {i.source.origin for i in revised.sops.blame(SOP, version=1).items} == {"original"}
+    v2 = revised.sops.blame(SOP, version=2)
+    assert [i.source.version for i in v2.items] == [1, 1, 2, 1, 2]
 
 
 def test_cli_blame(revised: Store, cli: CliRun) -> None:
     r = cli("blame", SOP, "--json")
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
-    assert data["version"] == 3 and [i["origin"] for i in data["items"]] == [
+    assert data["version"] == 3 and [i["source"]["origin"] for i in data["items"]] == [
+        "original",
         "update",
         "replace",
         "original",
@@ -88,5 +91,5 @@ def test_cli_blame(revised: Store, cli: CliRun) -> None:
 
 
 def test_unknown_sop(store: Store) -> None:
-    with pytest.raises(NotFoundError):
-        blame(store, "NOPE-01")
+    with pytest.raises(NotFoundError, match="no SOP NOPE-01"):
+        store.sops.blame("NOPE-01")

@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, CliRun, write_sop
+from conftest import ACTOR, HEAD, HEAD_ROW, CliRun, write_sop
 
 from soplib import Store
-from soplib.due import add_months, reviews_due
+from soplib.audit.due import reviews_due
+from soplib.clock import add_months
 
 BODY = """\
 ---
@@ -30,11 +31,16 @@ def sop(folder: Path, sop_id: str, months: int | None) -> Path:
 
 @pytest.fixture
 def schedule(store: Store, tmp_path: Path) -> Store:
-    store.add([sop(tmp_path, "A-06", 6)], by=ACTOR, effective_date="2026-01-31")  # due 2026-07-31
-    store.add([sop(tmp_path, "B-12", 12)], by=ACTOR, effective_date="2026-01-15")  # due 2027-01-15
-    store.add([sop(tmp_path, "C-01", 1)], by=ACTOR, effective_date="2026-06-10")  # due 2026-07-10
-    store.add([sop(tmp_path, "D-NONE", None)], by=ACTOR, effective_date="2020-01-01")  # never due
+    store.sops.add([sop(tmp_path, "A-06", 6)], by=ACTOR, effective=date(2026, 1, 31))  # due 2026-07-31
+    store.sops.add([sop(tmp_path, "B-12", 12)], by=ACTOR, effective=date(2026, 1, 15))  # due 2027-01-15
+    store.sops.add([sop(tmp_path, "C-01", 1)], by=ACTOR, effective=date(2026, 6, 10))  # due 2026-07-10
+    store.sops.add([sop(tmp_path, "D-NONE", None)], by=ACTOR, effective=date(2020, 1, 1))  # never due
     return store
+
+
+def register_head(store: Store) -> None:
+    """The head of office, who approves sessions (an approver must be registered staff)."""
+    store.staff.import_csv(f"id,name,unit,position\n{HEAD_ROW}".encode(), by=ACTOR)
 
 
 @pytest.mark.parametrize(
@@ -55,13 +61,13 @@ def test_add_months_many() -> None:
 
 
 def test_due_window_and_order(schedule: Store) -> None:
-    rows = reviews_due(schedule, within_days=30, today=date(2026, 7, 1))
+    rows = schedule.audit.due(within_days=30, today=date(2026, 7, 1))
     assert [(r.id, r.due_date, r.days_left, r.is_overdue) for r in rows] == [
-        ("C-01", "2026-07-10", 9, False),
-        ("A-06", "2026-07-31", 30, False),
+        ("C-01", date(2026, 7, 10), 9, False),
+        ("A-06", date(2026, 7, 31), 30, False),
     ]
-    assert reviews_due(schedule, within_days=0, today=date(2026, 7, 1)) == []
-    late = reviews_due(schedule, within_days=0, today=date(2027, 1, 16))
+    assert schedule.audit.due(within_days=0, today=date(2026, 7, 1)) == []
+    late = schedule.audit.due(within_days=0, today=date(2027, 1, 16))
     assert [(r.id, r.days_left, r.is_overdue) for r in late] == [
         ("C-01", -190, True),
         ("A-06", -169, True),
@@ -70,33 +76,35 @@ def test_due_window_and_order(schedule: Store) -> None:
 
 
 def test_due_counts_from_the_current_version(schedule: Store) -> None:
-    text = schedule.text("A-06").decode().replace("pertama", "awal")
-    schedule.update(text, by=ACTOR, message="revisi", effective_date="2026-07-20")
-    rows = reviews_due(schedule, within_days=30, today=date(2026, 7, 25))
+    text = schedule.sops.text("A-06").decode().replace("pertama", "awal")
+    schedule.sops.update(text, by=ACTOR, message="revisi", base=1, effective=date(2026, 7, 20))
+    rows = schedule.audit.due(within_days=30, today=date(2026, 7, 25))
     assert [r.id for r in rows] == ["C-01"]
-    row = reviews_due(schedule, within_days=365, today=date(2026, 7, 25))
+    row = schedule.audit.due(within_days=365, today=date(2026, 7, 25))
     a06 = next(r for r in row if r.id == "A-06")
-    assert (a06.version, a06.counted_from, a06.due_date) == (2, "2026-07-20", "2027-01-20")
+    assert (a06.version, a06.counted_from, a06.due_date) == (2, date(2026, 7, 20), date(2027, 1, 20))
 
 
 def test_last_reviewed_restarts_the_clock(schedule: Store) -> None:
-    rows = reviews_due(schedule, within_days=30, today=date(2026, 7, 1), last_reviewed={"C-01": "2026-07-05"})
+    rows = reviews_due(
+        schedule.snapshot(), within_days=30, today=date(2026, 7, 1), last_reviewed={"C-01": date(2026, 7, 5)}
+    )
     assert [r.id for r in rows] == ["A-06"]
 
 
 def test_withdrawn_sops_are_not_due(schedule: Store) -> None:
-    import sop_store
-
-    with schedule.transaction(by=ACTOR, subject="withdraw") as tx:
-        sop_store.withdraw(tx, "C-01")
-    assert [r.id for r in reviews_due(schedule, within_days=30, today=date(2026, 7, 1))] == ["A-06"]
+    register_head(schedule)
+    session = schedule.reviews.start(["C-01"], team={ACTOR: "chair"}, ref="BA 2/2026", by=ACTOR)
+    session.outcome("C-01", "withdraw", by=ACTOR, reason="tidak dipakai")
+    session.approve(by=HEAD)
+    assert [r.id for r in schedule.audit.due(within_days=30, today=date(2026, 7, 1))] == ["A-06"]
 
 
 def test_cli_due(store: Store, tmp_path: Path, cli: CliRun) -> None:
     # The CLI uses the real date: one SOP overdue for decades, one not due for centuries.
-    store.add([sop(tmp_path, "OLD-1", 12)], by=ACTOR, effective_date="2000-01-01")
-    store.add([sop(tmp_path, "OLDER-1", 6)], by=ACTOR, effective_date="1999-01-01")
-    store.add([sop(tmp_path, "FAR-1", 1)], by=ACTOR, effective_date="2999-01-01")
+    store.sops.add([sop(tmp_path, "OLD-1", 12)], by=ACTOR, effective=date(2000, 1, 1))
+    store.sops.add([sop(tmp_path, "OLDER-1", 6)], by=ACTOR, effective=date(1999, 1, 1))
+    store.sops.add([sop(tmp_path, "FAR-1", 1)], by=ACTOR, effective=date(2999, 1, 1))
     r = cli("due", "--json")
     assert r.exit_code == 0, r.output
     rows = json.loads(r.output)
@@ -122,16 +130,15 @@ def test_cli_due(store: Store, tmp_path: Path, cli: CliRun) -> None:
 
 def test_a_kept_review_restarts_the_clock(schedule: Store, cli: CliRun) -> None:
     """An approved session whose outcome for A-06 is keep counts as its last review."""
-    from soplib import Review
-
-    session = Review.start(schedule, ["A-06", "C-01"], team={ACTOR: "chair"}, ref="BA 1/2026", by=ACTOR)
+    register_head(schedule)
+    session = schedule.reviews.start(["A-06", "C-01"], team={ACTOR: "chair"}, ref="BA 1/2026", by=ACTOR)
     session.outcome("A-06", "keep", by=ACTOR, reason="masih layak")
     session.outcome("C-01", "withdraw", by=ACTOR, reason="tidak dipakai")
-    session.approve(by="kepala", effective_date="2026-07-01")
-    due = {d.id: d for d in reviews_due(schedule, within_days=60, today=date(2026, 7, 20))}
+    session.approve(by=HEAD, effective=date(2026, 7, 1))
+    due = {d.id: d for d in schedule.audit.due(within_days=60, today=date(2026, 7, 20))}
     assert "A-06" not in due and "C-01" not in due  # kept: next due 2027-01-01; withdrawn
-    later = {d.id: d for d in reviews_due(schedule, within_days=0, today=date(2027, 1, 2))}
-    assert later["A-06"].counted_from == "2026-07-01" and later["A-06"].due_date == "2027-01-01"
+    later = {d.id: d for d in schedule.audit.due(within_days=0, today=date(2027, 1, 2))}
+    assert later["A-06"].counted_from == date(2026, 7, 1) and later["A-06"].due_date == date(2027, 1, 1)
     # Passing last_reviewed explicitly replaces what the sessions say.
-    explicit = reviews_due(schedule, within_days=0, today=date(2026, 8, 1), last_reviewed={})
+    explicit = reviews_due(schedule.snapshot(), within_days=0, today=date(2026, 8, 1), last_reviewed={})
     assert [d.id for d in explicit] == ["A-06"]

@@ -26,6 +26,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,13 @@ from conftest import ACTOR, ANI, STAFF_CSV, assert_inert, fuzz_settings
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from sop_store.gitrepo import GitRepo
-from soplib import Review, Store, create_briefing, import_staff, load, parse
+from sop_store import gitcmd, signing
+from sop_store.gitcmd import GitRunner
+from soplib import Store, load, parse
 from soplib.cli import main
-from soplib.cli.demo import demo_files
-from soplib.document import FIELDS
+from soplib.demo_data import sop_files as demo_files
+from soplib.documents.model import FIELDS
+from soplib.people.staff import ALIASES as STAFF_ALIASES
 
 S1 = "KPU-NTB-SOP-01"
 FUZZ = fuzz_settings(150)
@@ -67,11 +70,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     root = tmp_path_factory.mktemp("hostile")
     store_path = root / "store"
     with Store.init(store_path) as store:
-        store.add([load(p) for p in demo_files()], by=ACTOR)
-        import_staff(store, STAFF_CSV.encode(), by=ACTOR)
-        session = Review.start(store, [S1], team={ACTOR: "chair"}, ref="BA 1/2026", by=ACTOR)
+        store.sops.add([load(p) for p in demo_files()], by=ACTOR)
+        store.staff.import_csv(STAFF_CSV.encode(), by=ACTOR)
+        session = store.reviews.start([S1], team={ACTOR: "chair"}, ref="BA 1/2026", by=ACTOR)
         session.outcome(S1, "revise", by=ACTOR)
-        briefing = create_briefing(store, title="Sosialisasi", date="2026-11-27", sops=[S1], by=ACTOR)
+        briefing = store.briefings.create(title="Sosialisasi", day=date(2026, 11, 27), sops=[S1], by=ACTOR)
     cwd, inputs = root / "cwd", root / "in"
     cwd.mkdir()
     inputs.mkdir()
@@ -223,9 +226,9 @@ ID_COMMANDS: list[tuple[str, Template]] = [
     ("review retract", ["review", "retract", "--by", ACTOR, "--reason", "r", "--", "$V", "1"]),
     ("review start --team", ["review", "start", "--team=$V", "--ref", "SK 1", "--by", ACTOR, "--", S1]),
     ("review start sop", ["review", "start", "--team", ACTOR, "--ref", "SK 1", "--by", ACTOR, "--", "$V"]),
-    ("review approve --editorial", ["review", "approve", "$SID", "--editorial=$V", "--by", ACTOR]),
+    ("review approve --editorial", ["review", "approve", "$SID", f"--editorial={S1}=$V", "--by", ACTOR]),
     ("review evaluate --note", [
-        "review", "evaluate", "$SID", S1, "--note=$V", "--by", ACTOR,
+        "review", "evaluate", "$SID", S1, "--note=roles-clear=$V", "--notes=$V", "--by", ACTOR,
         *[x for c in ("drives-performance", "easy-to-understand", "easy-to-carry-out", "roles-clear",
                       "solves-problems", "meets-needs", "fits-other-sops") for x in (f"--{c}", "yes")]]),
     ("briefing show", ["briefing", "show", "--", "$V"]),
@@ -389,12 +392,14 @@ def test_hostile_documents(world: World, data: bytes) -> None:
         return
     # Accepted: stored byte for byte, and every HTML page made from it is inert.
     sop_id = parse(data).id
-    shown = CliRunner().invoke(main, ["--store", str(world.store), "show", sop_id])
+    shown = CliRunner().invoke(main, ["--store", str(world.store), "show", "--raw", sop_id])
     assert shown.stdout_bytes == data
-    page = run(world, "print", sop_id, "-o", "print.html", output="print.html")
+    page = run(world, "print", sop_id, "--force", "-o", "print.html", output="print.html")
     assert page.exit_code == 0
     assert_inert((world.cwd / "print.html").read_text(encoding="utf-8"))
-    diff = run(world, "diff", sop_id, "1", "1", "--format", "html", "-o", "diff.html", output="diff.html")
+    diff = run(
+        world, "diff", sop_id, "1", "1", "--format", "html", "--force", "-o", "diff.html", output="diff.html"
+    )
     assert diff.exit_code == 0
     assert_inert((world.cwd / "diff.html").read_text(encoding="utf-8"))
 
@@ -460,8 +465,15 @@ def test_hostile_csv_files(world: World, data: bytes, attendance: bool) -> None:
     assert listed.exit_code == 0  # whatever was imported, the registry still reads back
     if result.exit_code == 0:  # every person in the file reads back as written
         people = {p["id"]: p for p in json.loads(listed.stdout)}
-        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-        header = [h.strip() for h in next(reader)]
+        # The documented input: comma or semicolon separated (whichever the header uses more),
+        # column names in any case, or their Indonesian names (NIP, Nama, Unit Kerja, Jabatan).
+        text = data.decode("utf-8-sig")
+        first = text.split("\n", 1)[0]
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ","
+        )
+        header = [" ".join(h.strip().lower().replace("_", " ").split()) for h in next(reader)]
+        header = [STAFF_ALIASES.get(h, h) for h in header]
         for cells in reader:
             if any(c.strip() for c in cells):
                 row = dict(zip(header, (c.strip() for c in cells), strict=True))
@@ -542,10 +554,10 @@ GIT_OPTION_VALUES = [
 ]  # fmt: skip
 
 
-# Commands where the value is an id, a key, a name or a date (free text such as a step's wording is not).
-ID_ONLY = [
-    (n, t) for n, t in ID_COMMANDS if n not in ("review replace text", "staff list --unit", "coverage --unit")
-]
+# Commands where the value is an id, a key, a name or a date (free text such as a step's wording or an
+# evaluation note is not: it is stored as written, and never reaches git).
+FREE_TEXT = ("review replace text", "staff list --unit", "coverage --unit", "review evaluate --note")
+ID_ONLY = [(n, t) for n, t in ID_COMMANDS if n not in FREE_TEXT]
 
 
 @pytest.mark.parametrize("value", GIT_OPTION_VALUES)
@@ -569,36 +581,68 @@ def _git_calls() -> list[str]:
     return found
 
 
+def _literal_args(call: str) -> list[str]:
+    """The positional arguments of one call, as source text."""
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call), call
+    return [ast.unparse(a) for a in node.args]
+
+
 def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
     calls = _git_calls()
     names = sorted(c.split(":", 2)[0] + ":" + c.split(":", 2)[1] for c in calls)
     # A new call site fails this test: check it, then add it here.
     assert names == [
-        "sop_store/gitrepo.py:execute",
-        "sop_store/gitrepo.py:run",
+        "sop_store/gitcmd.py:execute",
+        "sop_store/packing.py:run",
+        "sop_store/packing.py:run",
+        "sop_store/packing.py:run",
         "sop_store/signing.py:run",
-        "soplib/verify.py:run_git",
-        "soplib/verify.py:run_git",
+        "sop_store/signing.py:run",
+        "soplib/audit/checks.py:run",
+        "soplib/store.py:execute",
     ], calls
-    for call in calls:
-        if ":run_git:" in call:
-            # Only literal options; the one user-derived value (a resolved file path) is the
-            # value of -c, and anything after it comes after --end-of-options.
-            assert "--end-of-options" in call or re.fullmatch(
-                r".*run_git\(('[-a-z=]+', )*'[-a-z=]+'\)", call
-            ), call
-    execute = next(c for c in calls if ":execute:" in c)
-    assert "['git', '--git-dir', str(self.git_dir.resolve()), *args]" in execute
-    # The store's own housekeeping (packing loose objects): git with fixed options only;
-    # the one path is the store's own pack folder, and object ids go in on stdin.
-    housekeeping = inspect.getsource(GitRepo._git)
-    assert 'cmd = ["git", "--git-dir", str(self.git_dir.resolve()), *args]' in housekeeping
-    git_calls = re.findall(r"self\._git\((.*?)\)", inspect.getsource(GitRepo.pack_loose))
-    assert len(git_calls) == 3, git_calls
-    for call in git_calls:
-        assert re.fullmatch(r'("[-a-zA-Z.=2]+", )*("[-a-zA-Z.=2]+"|pack, stdin=revs)', call), call
-    signing = next(c for c in calls if "signing.py" in c)
-    assert "[program, '-Y', 'sign', '-n', 'git', '-f', str(key_file)]" in signing
+    # soplib.ops.execute applies an operation; it starts no program.
+    assert next(c for c in calls if c.startswith("soplib/store.py:")).endswith(
+        ":execute(self, op, by=by, at=at)"
+    )
+    # Git runs in one place, GitRunner.run: fixed settings first (no hooks, no fsmonitor), in a shadow
+    # repository with a clean config, never the store's own (whose config its owner controls).
+    run_source = inspect.getsource(GitRunner.run)
+    assert 'command = ["git", *_FIXED, *args]' in run_source
+    assert {"core.hooksPath=/dev/null", "core.fsmonitor=false"} <= set(gitcmd._FIXED)
+    assert '"GIT_DIR": str(git_dir or shadow_repository())' in inspect.getsource(GitRunner.env)
+    execute = next(c for c in calls if ":execute:" in c and c.startswith("sop_store/gitcmd.py"))
+    assert "git.Git().execute(command," in execute
+    # Its callers pass literal options only; the one value from the store (commit ids, validated)
+    # comes after --end-of-options, and packing's one path is the store's own pack folder.
+    for call in (c for c in calls if c.startswith(("sop_store/packing.py", "soplib/audit/checks.py"))):
+        args = _literal_args(call.split(":", 2)[2])
+        fixed = args[: args.index("'--end-of-options'")] if "'--end-of-options'" in args else args
+        assert all(re.fullmatch(r"'[-a-zA-Z.=2]+'", a) or a == "pack" for a in fixed), call
+    fsck = next(c for c in calls if c.startswith("soplib/audit/checks.py"))
+    assert "'--end-of-options', *sorted(heads)" in fsck
+    # ssh-keygen: fixed options; the key file is the signer's own, the signature a temporary file.
+    signing_calls = [c for c in calls if "signing.py" in c]
+    assert any("[PROGRAM, '-Y', 'sign', '-n', NAMESPACE, '-f', str(key_file)]" in c for c in signing_calls)
+    checking = ast.parse(inspect.getsource(signing.check_signature))
+    argvs = [
+        [ast.unparse(e) for e in node.args[0].elts]
+        for node in ast.walk(checking)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "_run"
+        and isinstance(node.args[0], ast.List)
+    ]
+    assert len(argvs) == 3, argvs  # verify as the actor, find the key's principals, verify as them
+    for parts in argvs:
+        assert parts[0] == "PROGRAM", parts
+        for n, part in enumerate(parts[1:], 1):
+            assert re.fullmatch(
+                r"'-[A-Za-z]+'|'[a-z-]+'|NAMESPACE|str\(\w+\)|principal|principals\[0\]", part
+            ), parts
+            if part in ("principal", "principals[0]"):
+                # The principal is -I's value, so even a name starting with '-' stays a value.
+                assert parts[n - 1] == "'-I'", parts
 
 
 # -- bugs this fuzzing found (kept as plain regression tests) ---------------------------------
@@ -606,7 +650,7 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
 
 def test_an_item_holding_a_unicode_line_separator_stays_one_item() -> None:
     doc = parse("---\nid: A-01\ntitle: t\n---\n# P\n\n1. a\u2028b\n2. c\f d\n3. e\x85f\n")
-    assert [i.text for i in doc.items] == ["a\u2028b", "c\f d", "e\x85f"]
+    assert [i.text for i in doc.items if i.kind == "list_item"] == ["a\u2028b", "c\f d", "e\x85f"]
 
 
 @pytest.mark.parametrize("char", ["\x1f", "\x00", "\x7f", "\ufffe"])

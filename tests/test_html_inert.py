@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from conftest import ACTOR, CliRun, assert_inert
+from conftest import ACTOR, HEAD, HEAD_ROW, CliRun, assert_inert
 
 from soplib import Store, parse
 
@@ -92,7 +92,8 @@ def test_sop_diff_html_is_inert(store: Store, tmp_path: Path, cli: CliRun) -> No
     path = _add(store, tmp_path, cli)
     more = "".join(f"- Tambahan {a}\n" for a in reversed(ATTACKS))
     path.write_text(hostile_sop("XSS-01", extra="\n" + more), encoding="utf-8")
-    assert cli("update", str(path), "-m", "<script>alert(7)</script>", "--by", ACTOR).exit_code == 0
+    r = cli("update", str(path), "--base", "1", "-m", "<script>alert(7)</script>", "--by", ACTOR)
+    assert r.exit_code == 0, r.output
     out = tmp_path / "diff.html"
     result = cli("diff", "XSS-01", "1", "2", "--format", "html", "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -110,7 +111,8 @@ def test_sop_review_diff_html_is_inert(store: Store, tmp_path: Path, cli: CliRun
     assert sid.exit_code == 0, sid.output
     session = sid.stdout.strip()
     items = parse(hostile_sop("XSS-01")).items
-    first, second, row = items[0].key, items[1].key, next(i for i in items if i.kind == "table_row")
+    steps = [i for i in items if i.kind == "list_item"]  # the body's steps (identity items come first)
+    first, second, row = steps[0].key, steps[1].key, next(i for i in items if i.kind == "table_row")
     steps = [
         ["outcome", session, "XSS-01", "revise"],
         ["replace", session, "XSS-01", first, "--text", ATTACKS[1], "--reason", ATTACKS[0]],
@@ -147,22 +149,24 @@ def _reviewed_hostile_store(store: Store, tmp_path: Path, cli: CliRun) -> None:
     _add(store, tmp_path, cli)
     start = ["review", "start", "XSS-01", "--team", ACTOR, "--ref", ATTACKS[1], "--title", ATTACKS[0]]
     session = cli(*start, "--by", ACTOR).stdout.strip()
-    first = parse(hostile_sop("XSS-01")).items[0].key
+    items = parse(hostile_sop("XSS-01")).items
+    first = next(i for i in items if i.kind == "list_item").key
     for args in (
         ["outcome", session, "XSS-01", "revise"],
         ["replace", session, "XSS-01", first, "--text", ATTACKS[2], "--reason", ATTACKS[3]],
     ):
         assert cli("review", *args, "--by", ACTOR).exit_code == 0
-    for item in parse(hostile_sop("XSS-01")).items[1:]:
+    for item in (i for i in items if i.key != first):
         assert cli("review", "decide", session, "XSS-01", item.key, "keep", "--by", ACTOR).exit_code == 0
-    assert cli("review", "approve", session, "--by", ACTOR).exit_code == 0, "approval"
     staff = tmp_path / "staff.csv"
     rows = [
         f'P-{n},"{a.replace(chr(34), chr(39))}","Unit {a.replace(chr(34), chr(39))}",Staf'
         for n, a in enumerate(ATTACKS)
     ]
-    staff.write_text("id,name,unit,position\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    # The head of office approves (an approver is registered staff, named on the SOP).
+    staff.write_text("id,name,unit,position\n" + HEAD_ROW + "\n".join(rows) + "\n", encoding="utf-8")
     assert cli("staff", "import", str(staff), "--by", ACTOR).exit_code == 0
+    assert cli("review", "approve", session, "--by", HEAD).exit_code == 0, "approval"
     assert cli("ack", "P-0", "XSS-01", "--by", ACTOR).exit_code == 0
 
 

@@ -8,15 +8,18 @@ import io
 import json
 import os
 import zipfile
+from datetime import date
 from pathlib import Path
 
 from conftest import ANI, BUDI, CliRun
 
 from soplib import Store
-from soplib.pack import ZIP_TIME, build_pack
+from soplib.outputs.pack import ZIP_TIME
 
 GOLDEN = Path(__file__).parent / "golden"
 SESSION = "sessions/R-20260310-0A1B"
+BRIEFING = "briefings/B-20260203-0A1B"
+APRIL_10 = date(2026, 4, 10)
 
 
 def entries(data: bytes) -> dict[str, bytes]:
@@ -25,7 +28,7 @@ def entries(data: bytes) -> dict[str, bytes]:
 
 
 def test_golden_manifest(audited: Store) -> None:
-    files = entries(build_pack(audited, on="2026-04-10"))
+    files = entries(audited.audit.pack(as_of=APRIL_10))
     manifest = files["manifest.json"].decode()
     golden = GOLDEN / "pack-2026-04-10-manifest.json"
     if os.environ.get("UPDATE_GOLDEN"):
@@ -34,7 +37,7 @@ def test_golden_manifest(audited: Store) -> None:
 
 
 def test_manifest_matches_every_file(audited: Store) -> None:
-    data = build_pack(audited, on="2026-04-10")
+    data = audited.audit.pack(as_of=APRIL_10)
     files = entries(data)
     manifest = json.loads(files["manifest.json"])
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
@@ -48,7 +51,7 @@ def test_manifest_matches_every_file(audited: Store) -> None:
 
 
 def test_contents(audited: Store) -> None:
-    files = entries(build_pack(audited, on="2026-04-10"))
+    files = entries(audited.audit.pack(as_of=APRIL_10))
     sop = f"{SESSION}/KPU-NTB-SOP-01"
     assert {f"{sop}/sop-awal-v1.md", f"{sop}/sop-perbaikan-v2.md", f"{sop}/redline.html"} <= set(files)
     assert b"paling lama 1 hari kerja" in files[f"{sop}/sop-perbaikan-v2.md"]
@@ -71,7 +74,7 @@ def test_contents(audited: Store) -> None:
         "baiq.nurul",
     ]
     assert any(e.get("action") == "replace" for e in record["log"])
-    hadir = list(csv.DictReader(io.StringIO(files["briefings/B-20260203-1/daftar-hadir.csv"].decode())))
+    hadir = list(csv.DictReader(io.StringIO(files[f"{BRIEFING}/daftar-hadir.csv"].decode())))
     assert [r["nip_or_id"] for r in hadir] == [ANI, BUDI]
     assert "KPU-NTB-SOP-01 v1" in hadir[0]["sops_acknowledged"]
     assert {"coverage/per-sop.csv", "coverage/per-unit.csv", "coverage/outstanding.csv"} <= set(files)
@@ -79,15 +82,15 @@ def test_contents(audited: Store) -> None:
 
 
 def test_as_of_before_the_session(audited: Store) -> None:
-    files = entries(build_pack(audited, on="2026-03-01"))
+    files = entries(audited.audit.pack(as_of=date(2026, 3, 1)))
     assert not any(p.startswith("sessions/") for p in files)
-    assert "briefings/B-20260203-1/daftar-hadir.csv" in files
-    assert not any(p.startswith("briefings/") for p in entries(build_pack(audited, on="2026-02-02")))
+    assert f"{BRIEFING}/daftar-hadir.csv" in files
+    assert not any(p.startswith("briefings/") for p in entries(audited.audit.pack(as_of=date(2026, 2, 2))))
 
 
 def test_deterministic_zip(audited: Store) -> None:
-    first = build_pack(audited, on="2026-04-10")
-    assert build_pack(audited, on="2026-04-10") == first
+    first = audited.audit.pack(as_of=APRIL_10)
+    assert audited.audit.pack(as_of=APRIL_10) == first
     with zipfile.ZipFile(io.BytesIO(first)) as z:
         infos = z.infolist()
     names = [i.filename for i in infos]
@@ -102,14 +105,14 @@ def test_cli_pack(audited: Store, cli: CliRun, tmp_path: Path) -> None:
     r = cli("audit", "pack", "--as-of", "2026-04-10", "-o", str(out))
     assert r.exit_code == 0, r.output
     assert [p.name for p in out_dir.iterdir()] == ["bukti.zip"]
-    assert out.read_bytes() == build_pack(audited, on="2026-04-10")
+    assert out.read_bytes() == audited.audit.pack(as_of=APRIL_10)
     before = out.read_bytes()
     r = cli("audit", "pack", "-o", str(out))
     assert r.exit_code == 1 and "already exists" in r.output and out.read_bytes() == before
     r = cli("audit", "pack", "-o", str(out), "--force")
     assert r.exit_code == 0 and out.read_bytes() != before
     r = cli("audit", "pack", "-o", str(out_dir / "bukti.txt"))
-    assert r.exit_code == 1 and "ending in .zip" in r.output
+    assert r.exit_code == 2 and "ending in .zip" in r.output  # a wrong kind of name: a usage error
     r = cli("audit", "pack", "-o", str(out_dir / "nope" / "b.zip"))
     assert r.exit_code == 1 and "does not exist" in r.output
     assert sorted(p.name for p in out_dir.iterdir()) == ["bukti.zip"]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from conftest import ACTOR, CliRun, chromium, needs_chromium, write_sop
 
-from soplib import Store, load
-from soplib.cli.demo import demo_files
-from soplib.printout import esc, render_html
-from soplib.store import SopVersion
+from soplib import Approver, SopVersion, Store, VersionRecord, load
+from soplib.demo_data import sop_files as demo_files
+from soplib.outputs.html import esc
+from soplib.outputs.printout import render_html
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -40,19 +41,26 @@ warnings: ["<svg/onload=alert(5)>"]
 """
 
 
+SIGNER = Approver("196805121994031007", "Drs. H. Lalu Ahmad, M.Si.", "Sekretaris", "Sekretariat")
+
+
 def fixed_version(path: Path, *, version: int = 2) -> SopVersion:
     doc = load(path)
+    record = VersionRecord(
+        sop=doc.id,
+        version=version,
+        blob="0" * 40,
+        created=datetime(2026, 3, 1, 9, tzinfo=UTC),
+        by=ACTOR,
+        action="approve",
+        message="",
+        meta={"effective_date": "2026-03-15", "approver": SIGNER.to_json()},
+    )
     return SopVersion(
         id=doc.id,
         version=version,
         status="current",
-        created="2026-03-01T09:00:00Z",
-        by=ACTOR,
-        action="approve",
-        message="",
-        effective_date="2026-03-15",
-        approved_by="kepala.sekretariat",
-        session=None,
+        record=record,
         commit="0123456789abcdef0123456789abcdef01234567",
         document=doc,
     )
@@ -61,7 +69,8 @@ def fixed_version(path: Path, *, version: int = 2) -> SopVersion:
 @pytest.mark.parametrize("name", ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02"])
 def test_golden(name: str) -> None:
     path = next(p for p in demo_files() if p.stem == name)
-    page = render_html(fixed_version(path), created="2024-01-10T08:00:00Z")
+    version = fixed_version(path)
+    page = render_html(version, created="2024-01-10T08:00:00Z", signer=version.approver)
     golden = GOLDEN / f"print-{name}.html"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(page, encoding="utf-8")
@@ -104,7 +113,7 @@ def assert_inert(page: str) -> None:
 
 
 def test_hostile_document_is_escaped(store: Store, tmp_path: Path, cli: CliRun) -> None:
-    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    store.sops.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
     out = tmp_path / "evil.html"
     r = cli("print", "EVIL-01", "-o", str(out))
     assert r.exit_code == 0, r.output
@@ -123,19 +132,21 @@ def test_esc_breaks_up_handlers_and_schemes() -> None:
 
 def test_cli_print_versions(demo_store: Store, tmp_path: Path, cli: CliRun) -> None:
     text = (
-        demo_store.text("KPU-NTB-SOP-04")
+        demo_store.sops.text("KPU-NTB-SOP-04")
         .decode()
         .replace("ketersediaan barang", "ketersediaan dan kondisi barang")
     )
-    demo_store.update(text, by=ACTOR, message="kondisi", effective_date="2027-01-01")
+    demo_store.sops.update(text, by=ACTOR, message="kondisi", base=1, effective=date(2027, 1, 1))
     out = tmp_path / "v1.html"
     assert cli("print", "KPU-NTB-SOP-04", "--version", "1", "-o", str(out)).exit_code == 0
     v1 = out.read_text()
     assert "ketersediaan barang" in v1 and "Tanggal Revisi</th><td>-</td>" in v1
-    assert cli("print", "KPU-NTB-SOP-04", "-o", str(out)).exit_code == 0
+    r = cli("print", "KPU-NTB-SOP-04", "-o", str(out))  # an existing file is kept without --force
+    assert r.exit_code == 1 and "--force" in r.output and out.read_text() == v1
+    assert cli("print", "KPU-NTB-SOP-04", "-o", str(out), "--force").exit_code == 0
     v2 = out.read_text()
     assert "kondisi barang" in v2 and "(revisi ke-1)" in v2 and "2027-01-01" in v2
-    assert f"commit {demo_store.tag_commit('KPU-NTB-SOP-04', 2)}" in v2
+    assert f"commit {demo_store.sops.commit_of('KPU-NTB-SOP-04', 2)}" in v2
     r = cli("print", "KPU-NTB-SOP-04", "--version", "3", "-o", str(out))
     assert r.exit_code == 1 and "has no version 3" in r.output
     assert cli("print", "KPU-NTB-SOP-04").exit_code == 2
@@ -157,7 +168,7 @@ def test_print_in_a_real_browser(demo_store: Store, tmp_path: Path, cli: CliRun)
 
 @needs_chromium
 def test_hostile_page_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
-    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    store.sops.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
     page = tmp_path / "evil.html"
     assert cli("print", "EVIL-01", "-o", str(page)).exit_code == 0
     dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout.lower()
@@ -167,12 +178,10 @@ def test_hostile_page_has_no_elements_in_a_real_browser(store: Store, tmp_path: 
 
 
 def test_registered_approver_and_withdrawn_sop(store: Store, tmp_path: Path, cli: CliRun) -> None:
-    from soplib import Review, import_staff
-
     nip = "197001011995031001"
-    import_staff(store, f"id,name,unit,position\n{nip},Lalu Ahmad,Sekretariat,Ketua\n".encode(), by=ACTOR)
-    store.add([write_sop(tmp_path, "KPU-01"), write_sop(tmp_path, "KPU-02")], by=ACTOR)
-    session = Review.start(store, ["KPU-01", "KPU-02"], team={ACTOR: "chair"}, ref="BA 1", by=ACTOR)
+    store.staff.import_csv(f"id,name,unit,position\n{nip},Lalu Ahmad,Sekretariat,Ketua\n".encode(), by=ACTOR)
+    store.sops.add([write_sop(tmp_path, "KPU-01"), write_sop(tmp_path, "KPU-02")], by=ACTOR)
+    session = store.reviews.start(["KPU-01", "KPU-02"], team={ACTOR: "chair"}, ref="BA 1", by=ACTOR)
     session.keep_rest("KPU-01", by=ACTOR)
     session.remove("KPU-01", "prosedur/3", by=ACTOR, reason="tidak perlu")
     session.outcome("KPU-01", "revise", by=ACTOR)
@@ -183,7 +192,7 @@ def test_registered_approver_and_withdrawn_sop(store: Store, tmp_path: Path, cli
     text = page.read_text()
     assert f"Ketua, Lalu Ahmad, NIP {nip}" in text and f"NIP {nip}</p>" in text
     assert "DICABUT" not in text
-    assert cli("print", "KPU-02", "-o", str(page)).exit_code == 0
+    assert cli("print", "KPU-02", "-o", str(page), "--force").exit_code == 0
     text = page.read_text()
     assert "SOP INI TELAH DICABUT (withdrawn)" in text and "digabung" in text
     assert "NIP" not in text  # KPU-02 v1 was recorded by ACTOR, not by a registered approver

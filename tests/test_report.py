@@ -11,18 +11,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ACTOR, ANI, BUDI, CITRA, DEDI, CliRun, chromium, needs_chromium, write_sop
+from conftest import ACTOR, ANI, BUDI, CITRA, DEDI, HEAD, CliRun, chromium, needs_chromium, write_sop
 
-from soplib import Store
-from soplib.report import audit_report
-from soplib.report_render import CSV_COLUMNS, render_report
+from soplib import Store, render_report
+from soplib.outputs.report_render import CSV_COLUMNS
 
 GOLDEN = Path(__file__).parent / "golden"
 SESSION = "R-20260310-0A1B"
 
 
 def test_as_of_before_the_session(audited: Store) -> None:
-    r = audit_report(audited, on="2026-03-01")
+    r = audited.audit.report(as_of=date(2026, 3, 1))
     assert [(x.id, x.version, x.status) for x in r.register] == [
         ("KPU-NTB-SOP-01", 1, "in_force"),
         ("KPU-NTB-SOP-02", 1, "in_force"),
@@ -32,12 +31,13 @@ def test_as_of_before_the_session(audited: Store) -> None:
     assert r.sessions == () and r.grade.letter == "E" and r.grade.score == 0
     assert r.as_of is not None and r.head == r.as_of.commit
     cov = {s.id: (s.version, s.acknowledged, s.audience_size) for s in r.coverage.sops}
-    # The briefing: Ani and Budi acknowledged SOP-01 (everyone) and SOP-02 (their units).
-    assert cov["KPU-NTB-SOP-01"] == (1, 2, 4) and cov["KPU-NTB-SOP-02"] == (1, 2, 2)
+    # The briefing: Ani and Budi acknowledged SOP-01 (everyone: the four staff and the head of
+    # office) and SOP-02 (their units: the head of office is in Ani's Sekretariat).
+    assert cov["KPU-NTB-SOP-01"] == (1, 2, 5) and cov["KPU-NTB-SOP-02"] == (1, 2, 3)
 
 
 def test_as_of_while_the_session_is_open(audited: Store) -> None:
-    r = audit_report(audited, on="2026-03-15")
+    r = audited.audit.report(as_of=date(2026, 3, 15))
     assert [(s.id, s.status) for s in r.sessions] == [(SESSION, "open")]
     # SOP-01 has outcome revise (a revision proposal): evaluated and followed up; 02 and 03 only evaluated.
     assert r.grade.letter == "C" and set(r.grade.followed_up) == {"KPU-NTB-SOP-01"}
@@ -45,54 +45,72 @@ def test_as_of_while_the_session_is_open(audited: Store) -> None:
 
 
 def test_as_of_approved_but_not_yet_effective(audited: Store) -> None:
-    r = audit_report(audited, on="2026-03-25")
+    r = audited.audit.report(as_of=date(2026, 3, 25))
     rows = {x.id: (x.version, x.status) for x in r.register}
     assert rows["KPU-NTB-SOP-01"] == (1, "in_force")  # v2 takes effect on 2026-04-01
-    assert rows["KPU-NTB-SOP-03"] == (1, "withdrawn")
+    # The withdrawal, approved in the same session, takes effect on the same day.
+    assert rows["KPU-NTB-SOP-03"] == (1, "in_force")
     assert r.grade.letter == "B" and r.grade.score == 0.75
     assert "3 of 4 main SOPs evaluated, 3 followed up" in r.grade.rule
-    assert "KPU-NTB-SOP-03" not in {s.id for s in r.coverage.sops}
+    assert "KPU-NTB-SOP-03" in {s.id for s in r.coverage.sops}
+    after = audited.audit.report(as_of=date(2026, 4, 1))
+    assert {x.id: (x.version, x.status) for x in after.register}["KPU-NTB-SOP-03"] == (1, "withdrawn")
+    assert "KPU-NTB-SOP-03" not in {s.id for s in after.coverage.sops}
 
 
 def test_as_of_after_the_revision_took_effect(audited: Store) -> None:
-    r = audit_report(audited, on="2026-04-10")
+    r = audited.audit.report(as_of=date(2026, 4, 10))
     row = next(x for x in r.register if x.id == "KPU-NTB-SOP-01")
-    assert (row.version, row.status, row.approver, row.effective_date) == (
+    assert (row.version, row.status, row.effective_date, row.declared) == (
         2,
         "in_force",
-        "lalu.ahmad",
-        "2026-04-01",
+        date(2026, 4, 1),
+        False,
+    )
+    # The approver as the registry described them at approval, frozen into the version.
+    assert row.approver is not None
+    assert (row.approver.id, row.approver.name, row.approver.position) == (
+        HEAD,
+        "Drs. H. Lalu Ahmad, M.Si.",
+        "Sekretaris",
     )
     sop1 = next(s for s in r.coverage.sops if s.id == "KPU-NTB-SOP-01")
     # Only Citra has acknowledged v2; the briefing's records were of v1 (a real revision).
-    assert sop1.version == 2 and [p.id for p in sop1.outstanding] == [ANI, BUDI, DEDI]
+    # Outstanding in (unit, name) order: the head of office shares Ani's unit.
+    assert sop1.version == 2 and list(sop1.outstanding) == [ANI, HEAD, BUDI, DEDI]
+    assert r.coverage.staff[ANI].name == "Ani Pratiwi"
     sop4 = next(s for s in r.coverage.sops if s.id == "KPU-NTB-SOP-04")
     assert sop4.acknowledged == 0  # Dedi's record is from 2026-05-01
-    later = audit_report(audited, on="2026-05-01")
+    later = audited.audit.report(as_of=date(2026, 5, 1))
     assert next(s for s in later.coverage.sops if s.id == "KPU-NTB-SOP-04").acknowledged == 1
-    assert CITRA not in {o["id"] for o in r.outstanding if o["sop"] == "KPU-NTB-SOP-01"}
+    outstanding = [o for o in r.outstanding() if o["sop"] == "KPU-NTB-SOP-01"]
+    assert [(o["id"], o["name"]) for o in outstanding] == [
+        (ANI, "Ani Pratiwi"),
+        (HEAD, "Drs. H. Lalu Ahmad, M.Si."),
+        (BUDI, "Budi Santoso"),
+        (DEDI, "Dedi Kurniawan"),
+    ]
+    assert CITRA not in sop1.outstanding  # she acknowledged v2 on 2026-04-05
 
 
 def test_kept_review_restarts_the_clock_and_overdue(audited: Store) -> None:
-    r = audit_report(audited, today=date(2027, 2, 1))
+    r = audited.audit.report(today=date(2027, 2, 1))
     assert r.as_of is None and r.head == audited.head()
     rows = {x.id: x.next_review for x in r.register}
     # SOP-02 (12 months) kept on 2026-04-01; SOP-04 (24 months) from its effective date.
-    assert rows["KPU-NTB-SOP-02"] == "2027-04-01" and rows["KPU-NTB-SOP-04"] == "2028-01-05"
+    assert rows["KPU-NTB-SOP-02"] == date(2027, 4, 1) and rows["KPU-NTB-SOP-04"] == date(2028, 1, 5)
     assert rows["KPU-NTB-SOP-03"] is None
     assert [d.id for d in r.overdue] == []
-    r = audit_report(audited, today=date(2027, 4, 2))
+    r = audited.audit.report(today=date(2027, 4, 2))
     assert [d.id for d in r.overdue] == ["KPU-NTB-SOP-01", "KPU-NTB-SOP-02"]
     # The grade's window is 12 months: the session of 2026-03-10 has dropped out.
     assert r.grade.letter == "E"
 
 
 def test_coverage_as_of(audited: Store, cli: CliRun) -> None:
-    from soplib import coverage
-
-    old = coverage(audited, on="2026-03-01")
+    old = audited.acks.coverage(as_of=date(2026, 3, 1))
     assert old.as_of is not None and {s.id: s.version for s in old.sops}["KPU-NTB-SOP-01"] == 1
-    now = coverage(audited, on="2026-04-10")
+    now = audited.acks.coverage(as_of=date(2026, 4, 10))
     assert "KPU-NTB-SOP-03" not in {s.id for s in now.sops}
     r = cli("coverage", "KPU-NTB-SOP-01", "--as-of", "2026-04-10", "--json")
     assert r.exit_code == 0, r.output
@@ -100,15 +118,16 @@ def test_coverage_as_of(audited: Store, cli: CliRun) -> None:
     assert data["as_of"]["date"] == "2026-04-10" and data["sops"][0]["version"] == 2
     assert data["sops"][0]["acknowledged"] == 1
     r = cli("coverage", "--as-of", "2026-02-03")
-    assert r.exit_code == 0 and "as of 2026-02-03" in r.output
+    # Piped, the table is tab-separated: SOP-01 v1 then, 5 people, Ani and Budi acknowledged (briefing).
+    assert r.exit_code == 0 and "KPU-NTB-SOP-01\tv1\t5\t2\t3\t40.0%" in r.output, r.output
     r = cli("coverage", "KPU-NTB-SOP-03", "--as-of", "2026-04-10")
     assert r.exit_code == 1 and "no version in force on 2026-04-10" in r.output
-    assert cli("coverage", "--as-of", "2026-13-01").exit_code == 1
+    assert cli("coverage", "--as-of", "2026-13-01").exit_code == 2  # a malformed date is a usage error
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])
 def test_golden(audited: Store, fmt: str) -> None:
-    text = render_report(audit_report(audited, on="2026-04-10"), fmt)
+    text = render_report(audited.audit.report(as_of=date(2026, 4, 10)), fmt)
     golden = GOLDEN / f"report-2026-04-10.{fmt}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
@@ -116,14 +135,15 @@ def test_golden(audited: Store, fmt: str) -> None:
 
 
 def test_csv_is_the_register(audited: Store) -> None:
-    rows = list(csv.DictReader(io.StringIO(render_report(audit_report(audited, on="2026-04-10"), "csv"))))
+    report = audited.audit.report(as_of=date(2026, 4, 10))
+    rows = list(csv.DictReader(io.StringIO(render_report(report, "csv"))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [r["id"] for r in rows] == [f"KPU-NTB-SOP-0{n}" for n in range(1, 5)]
     assert rows[0]["evaluated"] == "yes" and rows[3]["evaluated"] == "no"
 
 
 def test_html_is_self_contained(audited: Store) -> None:
-    page = render_report(audit_report(audited, on="2026-04-10"), "html")
+    page = render_report(audited.audit.report(as_of=date(2026, 4, 10)), "html")
     assert page.count("<svg") == 2 and "<rect" in page
     assert not re.search(r"(?i)<script|\bon[a-z]+\s*=|javascript:|https?://|<link|@import", page)
 
@@ -141,11 +161,9 @@ unit: "<img src=x onerror=alert(2)>"
 
 
 def test_hostile_text_is_escaped(store: Store, tmp_path: Path, cli: CliRun) -> None:
-    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
-    from soplib import import_staff
-
-    import_staff(
-        store, b'id,name,unit,position\nX1,"<b onmouseover=alert(4)>",<svg onload=alert(5)>,p\n', by=ACTOR
+    store.sops.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    store.staff.import_csv(
+        b'id,name,unit,position\nX1,"<b onmouseover=alert(4)>",<svg onload=alert(5)>,p\n', by=ACTOR
     )
     out = tmp_path / "r.html"
     r = cli("audit", "report", "-o", str(out))
@@ -193,7 +211,7 @@ def test_report_in_a_real_browser(audited: Store, tmp_path: Path, cli: CliRun) -
 
 @needs_chromium
 def test_hostile_report_has_no_elements_in_a_real_browser(store: Store, tmp_path: Path, cli: CliRun) -> None:
-    store.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
+    store.sops.add([write_sop(tmp_path, "EVIL-01", body=HOSTILE)], by=ACTOR)
     page = tmp_path / "r.html"
     assert cli("audit", "report", "-o", str(page)).exit_code == 0
     dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout.lower()

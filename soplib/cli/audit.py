@@ -109,13 +109,19 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
     """Record the current head so that a later rewrite of history is detected."""
     from soplib.audit.anchors import receipt
     from soplib.cli.output import outside_store
-    from soplib.errors import RefusedError
+    from soplib.errors import InvalidInputError, RefusedError
 
     if out is not None:
         outside_store(ctx, click.Option(["--out"]), out)
-        if out.exists():  # checked before the anchor is made: a receipt is never overwritten
+        # Checked before the anchor is made: a receipt is never overwritten, and an
+        # anchor whose receipt cannot be written would be recorded without one.
+        if out.exists():
             raise RefusedError(
                 "{path} already exists; a receipt is never overwritten, give a new file name", path=out
+            )
+        if not out.parent.is_dir():
+            raise InvalidInputError(
+                "folder {folder} does not exist; create it or give another path", folder=out.parent
             )
     store = open_store(ctx)
     record = store.audit.anchor(by=by)

@@ -186,7 +186,7 @@ def render_csv(report: AuditReport) -> str:
         rows.append(
             [
                 r.id, r.title, r.unit or "", r.version, r.status, _day(r.effective_date),
-                _who(r.approver, r.declared),
+                _who(r.approver, r.declared) if r.approver else "",  # empty, not "-" (which reads as "'-")
                 _day(r.next_review) if r.next_review else "", "yes" if r.id in overdue else "no",
                 "yes" if r.id in g.evaluated else "no", "yes" if r.id in g.followed_up else "no",
                 c.audience_size if c else "", c.acknowledged if c else "",
