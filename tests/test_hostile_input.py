@@ -597,6 +597,9 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
         "sop_store/packing.py:run",
         "sop_store/packing.py:run",
         "sop_store/packing.py:run",
+        "sop_store/remote.py:run",
+        "sop_store/remote.py:run",
+        "sop_store/remote.py:run",
         "sop_store/signing.py:run",
         "sop_store/signing.py:run",
         "soplib/audit/checks.py:run",
@@ -604,7 +607,7 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
     ], calls
     # soplib.ops.execute applies an operation; it starts no program.
     assert next(c for c in calls if c.startswith("soplib/store.py:")).endswith(
-        ":execute(self, op, by=by, at=at)"
+        ":execute(self, op, by=by, at=at, merge=merge)"
     )
     # Git runs in one place, GitRunner.run: fixed settings first (no hooks, no fsmonitor), in a shadow
     # repository with a clean config, never the store's own (whose config its owner controls).
@@ -620,6 +623,14 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
         args = _literal_args(call.split(":", 2)[2])
         fixed = args[: args.index("'--end-of-options'")] if "'--end-of-options'" in args else args
         assert all(re.fullmatch(r"'[-a-zA-Z.=2]+'", a) or a == "pack" for a in fixed), call
+    # Remotes: a URL (checked by validate_url) always comes after "--"; config keys are built from a
+    # checked remote name and written to the store's own remotes file, never the store's git config.
+    for call in (c for c in calls if c.startswith("sop_store/remote.py")):
+        args = _literal_args(call.split(":", 2)[2])
+        if "'fetch'" in args or "'push'" in args:
+            assert args[args.index("'--'") + 1] == "validate_url(url)", call
+        else:
+            assert args[:3] == ["'config'", "'--file'", "str(config_path(repo))"], call
     fsck = next(c for c in calls if c.startswith("soplib/audit/checks.py"))
     assert "'--end-of-options', *sorted(heads)" in fsck
     # ssh-keygen: fixed options; the key file is the signer's own, the signature a temporary file.

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import DATE, emit_json, empty, output_options, success, table, write_file
+from soplib.cli.output import DATE, document_language, emit_json, empty, output_options, success, table, write_file
 from soplib.i18n import N_, _
 
 
@@ -300,12 +300,11 @@ def print_(ctx: click.Context, sop_id: str, version: int | None, output: Path, f
     """Print one SOP in the SOP AP layout (PermenPAN-RB 35/2012) as FILE.pdf or FILE.html, with its
     flowchart.
     """
-    from soplib.i18n import current_language
     from soplib.outputs import output_format, print_sop
     from soplib.outputs.from_store import print_input_from_store
 
     fmt = output_format(output)  # refused before anything is read or written
-    data = print_input_from_store(open_store(ctx), sop_id, version=version, language=current_language())
+    data = print_input_from_store(open_store(ctx), sop_id, version=version, language=document_language())
     write_file(output, print_sop(data, fmt), force=force)
 
 

@@ -79,7 +79,14 @@ def _format_commands(group: click.Group, ctx: click.Context, formatter: click.He
 
 
 def _language(ctx: click.Context) -> str:
+    """The language of everything shown; also records the documents' language.
+
+    Documents (prints, reports, packs) are the office's: in ``--lang``/``$SOP_LANG``
+    when given, else the office profile's language, else Bahasa Indonesia (the
+    language an SOP AP is written in), while messages default to English.
+    """
     lang = ctx.params.get("lang") or os.environ.get("SOP_LANG")
+    ctx.meta["soplib.document_language"] = lang if lang in ("id", "en") else "id"
     if lang:
         return str(lang)
     store = ctx.params.get("store")
@@ -94,6 +101,7 @@ def _language(ctx: click.Context) -> str:
             if snap.exists("office/profile.json"):
                 raw = snap.read_json("office/profile.json")
                 if isinstance(raw, dict) and raw.get("language") in ("id", "en"):
+                    ctx.meta["soplib.document_language"] = str(raw["language"])
                     return str(raw["language"])
     return "en"
 

@@ -236,6 +236,16 @@ def write_file(path: Path, data: bytes, *, force: bool) -> None:
     success(_("wrote {path}", path=path))
 
 
+def document_language() -> str:
+    """The language of a document the command writes (a print, a report, a pack).
+
+    ``--lang``/``$SOP_LANG``, else the office profile's language, else ``id``
+    (set by the ``sop`` group; see ``soplib.cli.main._language``).
+    """
+    meta = click.get_current_context().meta
+    return str(meta.get("soplib.document_language", "id"))
+
+
 def empty(message: str) -> None:
     """What an empty result says instead of a bare table header (on stderr when piped, so data stays
     clean).

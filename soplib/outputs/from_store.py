@@ -6,7 +6,7 @@ Made from one snapshot:
 - *tanggal pembuatan*: the declared date made (an SOP that existed before
   soplib), else the day version 1 was recorded;
 - *revisi ke-n*: the declared revision count plus the versions made here;
-  *tanggal revisi*: the effective date of this version from version 2 on, else
+  *tanggal revisi*: the day this version was recorded (approved) from version 2 on, else
   the last declared revision date;
 - *tanggal efektif*: the version's effective date (for an imported version 1,
   the declared one);
@@ -21,10 +21,11 @@ Made from one snapshot:
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from sop_store import Snapshot
-from soplib.clock import zone_label
+from soplib.clock import local_day, office_zone, zone_label
 from soplib.outputs.model import (
     Evaluation,
     Fingerprint,
@@ -48,7 +49,7 @@ def last_evaluation(snap: Snapshot, sop_id: str) -> Evaluation | None:
     return Evaluation(session=found[1], on=found[0], outcome=found[2]) if found else None
 
 
-def _ratifier(sop: SopVersion) -> Ratifier | None:
+def _ratifier(sop: SopVersion, zone: tzinfo) -> Ratifier | None:
     approver = sop.approver
     if approver is not None:
         return Ratifier(
@@ -58,7 +59,7 @@ def _ratifier(sop: SopVersion) -> Ratifier | None:
             unit=approver.unit or "",
             source="approval",
             recorded_by=approver.id,
-            recorded_on=sop.created.date(),
+            recorded_on=local_day(sop.created, zone),
         )
     declared = sop.document.front.declared
     if sop.version == 1 and declared is not None and declared.ratified_by is not None:
@@ -69,7 +70,7 @@ def _ratifier(sop: SopVersion) -> Ratifier | None:
             position=r.position or "",
             source="declared",
             recorded_by=sop.record.by,
-            recorded_on=sop.created.date(),
+            recorded_on=local_day(sop.created, zone),
         )
     return None
 
@@ -91,6 +92,7 @@ def print_input_from_store(
 ) -> PrintInput:
     """Everything the print of ``sop_id`` (default: its latest version) needs, from one snapshot."""
     snap = store.snapshot()
+    zone = office_zone(store.office.get().time_zone)
     sop = store.sops.get(sop_id, version=version, snapshot=snap)
     record = store.sops.record(sop_id, snapshot=snap)
     declared = sop.document.front.declared
@@ -100,10 +102,10 @@ def print_input_from_store(
             on=record.withdrawn_on, reason=str((record.withdrawn or {}).get("reason") or "")
         )
     first = record.version(1)
-    made = (declared.made if declared else None) or first.created.date()
+    made = (declared.made if declared else None) or local_day(first.created, zone)
     before = declared.revision_number if declared else 0
     revised = (
-        sop.effective
+        local_day(sop.created, zone)  # the day the revision was made (approved); effective is its own line
         if sop.version > 1
         else (declared.revised[-1] if declared and declared.revised else None)
     )
@@ -115,7 +117,7 @@ def print_input_from_store(
         made=made,
         revised=revised,
         effective=effective,
-        ratifier=_ratifier(sop),
+        ratifier=_ratifier(sop, zone),
         last_evaluation=last_evaluation(snap, sop_id),
         withdrawal=withdrawal,
         fingerprint=Fingerprint(sop.document.content_fingerprint, sop.commit),

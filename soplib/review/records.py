@@ -105,12 +105,18 @@ def pinned_document(snap: Snapshot, header: SessionHeader, sop_id: str) -> SopDo
 
 def last_evaluated(snap: Snapshot) -> dict[str, tuple[date, str, str]]:
     """SOP id -> (day, session id, outcome) of the latest approved review that recorded an outcome for it."""
+    from soplib import clock
+    from soplib.authority.office import read_profile
+
+    # The day the evaluation was concluded (approved), in the office's time: what an
+    # assessor reads as "last evaluated", not the day the result took effect.
+    zone = clock.office_zone(read_profile(snap).time_zone)
     out: dict[str, tuple[date, str, str]] = {}
     for state in read_sessions(snap):
         header = state.header
         if header.status != "approved":
             continue
-        day = header.effective_date or (header.closed_at or header.started_at).date()
+        day = clock.local_day(header.closed_at or header.started_at, zone)
         for sop_id, entry in state.outcomes.items():
             if sop_id not in out or day >= out[sop_id][0]:
                 out[sop_id] = (day, header.id, entry.action)
