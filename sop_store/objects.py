@@ -79,6 +79,7 @@ class ObjectStore:
 
     def __init__(self, objects: Path) -> None:
         self.path = objects
+        self._root = str(objects)
         self._packs: Any = None  # gitdb's PackedDB, opened on the first packed read
 
     def close(self) -> None:
@@ -115,17 +116,18 @@ class ObjectStore:
 
     def has(self, sha: str) -> bool:
         """True if ``sha`` is a loose or packed object here (not checked: see :meth:`read`)."""
-        if (self.path / sha[:2] / sha[2:]).is_file():
+        if os.path.isfile(f"{self._root}/{sha[:2]}/{sha[2:]}"):
             return True
         packs = self._packed_db()
         return packs is not None and bool(packs.has_object(bytes.fromhex(sha)))
 
     def is_loose(self, sha: str) -> bool:
-        return (self.path / sha[:2] / sha[2:]).is_file()
+        return os.path.isfile(f"{self._root}/{sha[:2]}/{sha[2:]}")
 
     def _read_loose(self, sha: str) -> tuple[str, bytes] | None:
         try:
-            raw = zlib.decompress((self.path / sha[:2] / sha[2:]).read_bytes())
+            with open(f"{self._root}/{sha[:2]}/{sha[2:]}", "rb") as f:
+                raw = zlib.decompress(f.read())
         except (FileNotFoundError, NotADirectoryError):
             return None
         except (OSError, zlib.error) as exc:
@@ -202,21 +204,22 @@ class ObjectStore:
         """
         raw = b"%s %d\0%s" % (kind.encode(), len(data), data)
         sha = hashlib.sha1(raw, usedforsecurity=False).hexdigest()  # git's object id, not a secret
-        folder = self.path / sha[:2]
-        path = folder / sha[2:]
-        if path.is_file():
+        # Plain strings, not pathlib: a bulk import writes thousands of objects.
+        folder = f"{self._root}/{sha[:2]}"
+        path = f"{folder}/{sha[2:]}"
+        if os.path.isfile(path):
             return sha  # objects are immutable: the same id is the same content
-        tmp = folder / f"tmp_obj_{os.getpid()}_{sha[2:10]}"
+        tmp = os.path.join(folder, f"tmp_obj_{os.getpid()}_{sha[2:10]}")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         level = 0 if kind == "tree" and len(raw) > _BIG_TREE else 1
         try:
             try:  # the common case first: one open, no mkdir or unlink (each is a syscall)
                 fd = os.open(tmp, flags, 0o444)
             except FileNotFoundError:  # a fan-out folder not made yet
-                folder.mkdir(exist_ok=True)
+                os.makedirs(folder, exist_ok=True)
                 fd = os.open(tmp, flags, 0o444)
             except FileExistsError:  # left by a killed process that had our pid
-                tmp.unlink()
+                os.unlink(tmp)
                 fd = os.open(tmp, flags, 0o444)
             try:
                 write_all(fd, zlib.compress(raw, level))
@@ -225,7 +228,7 @@ class ObjectStore:
             os.replace(tmp, path)
         except OSError as exc:
             with contextlib.suppress(OSError):  # the folder itself may be what failed
-                tmp.unlink(missing_ok=True)
+                os.unlink(tmp)
             raise StoreError(
                 "cannot write to the store: {reason} ({path})", reason=exc.strerror or exc, path=folder
             ) from exc

@@ -32,27 +32,37 @@ class Refs:
 
     def __init__(self, git_dir: Path) -> None:
         self.git_dir = git_dir
+        self._root = str(git_dir)
+        # packed-refs parsed once per version of the file (its stat signature): a
+        # store with thousands of tags would otherwise parse it for every missing ref.
+        self._packed_cache: tuple[tuple[int, int, int], dict[str, str]] | None = None
 
     def _packed(self) -> dict[str, str]:
-        refs: dict[str, str] = {}
+        path = os.path.join(self._root, "packed-refs")
         try:
-            text = (self.git_dir / "packed-refs").read_text(encoding="utf-8", errors="replace")
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                signature = (st.st_ino, st.st_size, st.st_mtime_ns)
+                if self._packed_cache is not None and self._packed_cache[0] == signature:
+                    return self._packed_cache[1]
+                text = f.read().decode("utf-8", errors="replace")
         except FileNotFoundError:
-            return refs
+            return {}
         except OSError as exc:
-            raise StoreError(
-                "cannot read {path}: {reason}", path=self.git_dir / "packed-refs", reason=exc
-            ) from exc
+            raise StoreError("cannot read {path}: {reason}", path=path, reason=exc) from exc
+        refs: dict[str, str] = {}
         for line in text.splitlines():
             if line and line[0] not in "#^":
                 sha, _, name = line.partition(" ")
                 refs[name] = sha
+        self._packed_cache = (signature, refs)
         return refs
 
     def read(self, name: str, *, _depth: int = 0) -> str | None:
         """The commit a ref points to, or None (loose refs win over packed ones)."""
         try:
-            value = (self.git_dir / name).read_text(encoding="utf-8", errors="replace").strip()
+            with open(os.path.join(self._root, name), "rb") as f:
+                value = f.read().decode("utf-8", errors="replace").strip()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return self._packed().get(name)
         except OSError as exc:

@@ -148,9 +148,8 @@ class GitStore:
                     old=merge[1],
                     new=head,
                 )
-            tx = Transaction(
-                self.repo, merge[0] if merge else head, author=author, at=at or (now() if now is not None else datetime.now(UTC))
-            )
+            moment = at or (now() if now is not None else datetime.now(UTC))
+            tx = Transaction(self.repo, merge[0] if merge else head, author=author, at=moment)
             yield tx
             if tx.has_changes or merge is not None:
                 when = int((committed_at or tx.at).timestamp())

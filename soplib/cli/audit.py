@@ -11,7 +11,16 @@ from pathlib import Path
 import click
 
 from soplib.cli.main import by_option, json_option, open_store
-from soplib.cli.output import DATE, document_language, emit_json, empty, output_options, success, table, write_file
+from soplib.cli.output import (
+    DATE,
+    document_language,
+    emit_json,
+    empty,
+    output_options,
+    success,
+    table,
+    write_file,
+)
 from soplib.i18n import N_, _
 
 

@@ -17,6 +17,7 @@ import dataclasses
 import difflib
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -290,6 +291,14 @@ def _table_body_only(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# Parsed documents by their exact text. A document is immutable and a function of
+# its text alone, so the same text parses once: an operation parses the blob it
+# stores (so replay sees what the write saw) right after the caller parsed the
+# same text, and a review reads the same pinned versions again and again.
+_PARSED: OrderedDict[str, SopDocument] = OrderedDict()
+_PARSED_MAX = 1024
+
+
 def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
     """Parse an SOP; :class:`SopFormatError` naming ``source`` and the line if it breaks a rule."""
     if len(data) > MAX_BYTES:
@@ -297,6 +306,16 @@ def parse(data: str | bytes, *, source: str = "<text>") -> SopDocument:
             "the file is larger than 4 MiB; an SOP is a few pages of text", source=source, line=1
         )
     text = _decode(data, source) if isinstance(data, bytes) else data
+    doc = _PARSED.get(text)
+    if doc is None:
+        doc = _parse_text(text, source)
+        _PARSED[text] = doc
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return doc
+
+
+def _parse_text(text: str, source: str) -> SopDocument:
     lines = split_lines(text)
     front_text, body_start = _split_front(lines, source)
     front = _front(front_text, source, body_start)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -182,7 +183,7 @@ class AddSops(Operation):
         ids = [validate_doc_id(s.id) for s in self.sops]
         if not ids:
             raise InvalidInputError("nothing to add: give at least one SOP")
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
         if dupes:
             raise InvalidInputError("SOP {id} is given twice; add each SOP once", id=dupes[0])
         out = []
@@ -294,8 +295,8 @@ class Sops:
             check_date(effective, what="effective") if effective is not None else None,
         )
         applied = self._store.apply(op, by=by)
-        snap = self._store.snapshot(applied.commit)
-        return [self._version(read_record(snap, v.sop), 1, d) for v, d in applied.result]
+        # Built from what the commit staged (every tag names that commit): no reads back.
+        return [SopVersion(v.sop, 1, "current", v, applied.commit, d) for v, d in applied.result]
 
     def update(
         self,

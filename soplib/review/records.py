@@ -26,7 +26,6 @@ from soplib.review.log import (
 from soplib.values import load
 
 _ENTRIES: OrderedDict[str, Entry] = OrderedDict()
-_DOCS: OrderedDict[str, SopDocument] = OrderedDict()
 
 
 def header_path(session_id: str) -> str:
@@ -94,13 +93,7 @@ def pinned_document(snap: Snapshot, header: SessionHeader, sop_id: str) -> SopDo
         )
     version = header.pinned[sop_id]
     blob = read_record(snap, sop_id).version(version).blob
-    doc = _DOCS.get(blob)
-    if doc is None:
-        doc = parse(snap.repo.read_blob(blob), source=f"{sop_id} v{version}")
-        _DOCS[blob] = doc
-        if len(_DOCS) > 512:
-            _DOCS.popitem(last=False)
-    return doc
+    return parse(snap.repo.read_blob(blob), source=f"{sop_id} v{version}")  # parsed once per text
 
 
 def last_evaluated(snap: Snapshot) -> dict[str, tuple[date, str, str]]:
