@@ -31,10 +31,9 @@ MAX_EVENTS = 20_000
 MAX_DEPTH = 16
 MAX_SCALAR = 10_000
 _NULLS = ("", "~", "null", "Null", "NULL")
-try:  # libyaml's event parser, ten times faster; not among ``yaml``'s own names, so imported from cyaml
-    from yaml.cyaml import CParser as _PARSER
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _PARSER = None
+# libyaml's event parser, ten times faster than PyYAML's own; not among ``yaml``'s
+# top-level names, so looked up in ``yaml.cyaml`` (absent when built without libyaml).
+_PARSER: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 
 
 class YamlError(InvalidInputError):
