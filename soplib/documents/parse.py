@@ -120,19 +120,35 @@ def _front(front_text: str, source: str, closing: int) -> _Front:
     try:
         front = FrontMatter(**data)
     except ValidationError as exc:
-        raise _front_error(exc, key_lines, source) from None
+        raise _front_error(exc, key_lines, front_text, source) from None
     except TypeError as exc:  # an unknown keyword (caught by pydantic too, kept as a net)
         raise SopFormatError("front matter: {reason}", source=source, line=2, reason=exc) from None
     return _Front(front, key_lines, entry_lines, closing)
 
 
-def _front_error(exc: ValidationError, key_lines: dict[str, int], source: str) -> SopFormatError:
+def _nested_line(front_text: str, parent_line: int, name: str) -> int | None:
+    """The file line of key ``name`` nested (indented) under the top-level key on ``parent_line``."""
+    lines = front_text.splitlines()
+    for n in range(parent_line - 1, len(lines)):  # lines[n] is file line n + 2; start after the parent
+        line = lines[n]
+        if line[:1] not in (" ", "\t", "-", ""):
+            return None  # the next top-level key: the parent's block has ended
+        if line.lstrip(" -").startswith(f"{name}:"):
+            return n + 2
+    return None
+
+
+def _front_error(
+    exc: ValidationError, key_lines: dict[str, int], front_text: str, source: str
+) -> SopFormatError:
     # An unknown key is usually a misspelt known one: report it before the "missing" it causes.
     errors = exc.errors()
     err = min(errors, key=lambda e: e["type"] not in ("unexpected_keyword_argument", "extra_forbidden"))
     loc = [str(p) for p in err["loc"]]
     name = loc[-1] if loc else "?"
     line = key_lines.get(loc[0] if loc else "", 1)
+    if len(loc) > 1:  # a nested key: name its own line, not its parent's
+        line = _nested_line(front_text, line, name) or line
     where = repr(".".join(loc))  # repr: a key may hold a line break or a control character
     if err["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
         known = {
