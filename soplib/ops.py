@@ -33,7 +33,7 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sop_store import Commit, Repository, Transaction, format_message
@@ -166,6 +166,10 @@ def execute(store: Store, op: Operation, *, by: str, at: datetime | None = None)
     from soplib import clock
 
     with store.git.transaction(author=by, at=at or clock.now(), message=write_message) as tx:
+        if at is None:
+            # The time is taken again holding the store lock: a writer that waited for
+            # another commits after it, so commit times never go backwards in history.
+            tx.at = clock.now().astimezone(UTC).replace(microsecond=0)
         ctx = Context(tx)
         ctx_box.append(ctx)
         result = op.apply(ctx)
