@@ -15,7 +15,7 @@ from conftest import ACTOR, CliRun, write_sop
 
 from soplib import Store
 from soplib.cli import main
-from soplib.cli.demo import demo_files
+from soplib.demo_data import sop_files as demo_files
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SOP_BIN = Path(sys.executable).parent / "sop"
@@ -98,12 +98,12 @@ def test_add_is_all_or_nothing(cli: CliRun, tmp_path: Path, store_path: Path) ->
     r = cli("add", str(good[0]), str(bad), str(good[1]), "--by", ACTOR)
     assert r.exit_code == 1
     assert r.output == f"error: {bad}:3: unknown front-matter key 'titel' (did you mean 'title'?)\n"
-    assert head.head() == before and head.ids() == []
+    assert head.head() == before and head.sops.ids() == []
     # A file whose id already exists in the store is refused the same way.
     assert cli("add", str(good[0]), "--by", ACTOR).exit_code == 0
     r = cli("add", str(good[1]), str(good[0]), "--by", ACTOR)
     assert r.exit_code == 1 and r.output.count("\n") == 1 and "AB-01 already exists" in r.output
-    assert head.ids() == ["AB-01"]
+    assert head.sops.ids() == ["AB-01"]
     missing = cli("add", str(tmp_path / "nope.md"), "--by", ACTOR)
     assert missing.exit_code == 1 and "cannot read" in missing.output
     head.close()
@@ -111,29 +111,88 @@ def test_add_is_all_or_nothing(cli: CliRun, tmp_path: Path, store_path: Path) ->
 
 def test_update_show_history_and_diff(populated: list[Path], cli: CliRun, tmp_path: Path) -> None:
     source = populated[3]
+    # The way to edit: `sop show` (its first line names the version), edit, `sop update`.
+    shown_v1 = cli("show", "KPU-NTB-SOP-04").output
+    assert shown_v1.startswith("---\n# soplib-base: KPU-NTB-SOP-04 v1\n")
+    (tmp_path / "shown").mkdir()
+    new = (tmp_path / "shown" / "KPU-NTB-SOP-04.md").resolve()
+    new.write_text(shown_v1, encoding="utf-8")
     new = edited_copy(
-        tmp_path, source, "memeriksa ketersediaan barang.", "memeriksa ketersediaan dan kondisi barang."
+        tmp_path / "shown",
+        new,
+        "memeriksa ketersediaan barang.",
+        "memeriksa ketersediaan dan kondisi barang.",
     )
     r = cli("update", str(new), "--by", "budi", "-m", "Kondisi barang", "--effective-date", "2026-12-01")
     assert r.exit_code == 0 and r.output == "saved KPU-NTB-SOP-04 v2\n"
+    stored = new.read_text(encoding="utf-8").replace("# soplib-base: KPU-NTB-SOP-04 v1\n", "")
 
-    assert cli("show", "KPU-NTB-SOP-04").output == new.read_text(encoding="utf-8")
-    assert cli("show", "KPU-NTB-SOP-04", "--version", "1").output == source.read_text(encoding="utf-8")
+    # The base line is never stored: --raw prints the exact bytes.
+    assert cli("show", "KPU-NTB-SOP-04", "--raw").output == stored
+    assert cli("show", "KPU-NTB-SOP-04").output == stored.replace(
+        "---\n", "---\n# soplib-base: KPU-NTB-SOP-04 v2\n", 1
+    )
+    assert cli("show", "KPU-NTB-SOP-04", "--version", "1", "--raw").output == source.read_text(
+        encoding="utf-8"
+    )
+    assert cli("show", "KPU-NTB-SOP-04", "--version", "1").output == shown_v1
+
+    # A text edited from v1 would undo v2: refused, naming what changed since; --base says the same.
+    stale = edited_copy(tmp_path, source, "menyetujui peminjaman.", "menyetujui peminjaman secara tertulis.")
+    for args in ([], ["--base", "1"]):
+        refused = cli("update", str(stale), "--by", ACTOR, "-m", "x", *args)
+        if not args:  # a file without the base line must say which version it came from
+            assert refused.exit_code == 1 and "which version of KPU-NTB-SOP-04" in refused.output
+            continue
+        assert refused.exit_code == 1 and refused.output.count("\n") == 1
+        assert "edited from KPU-NTB-SOP-04 v1, but the current version is v2" in refused.output
+        assert "v2 (update by budi on " in refused.output
 
     shown = json.loads(cli("show", "KPU-NTB-SOP-04", "--json").output)
     assert shown["version"] == 2 and shown["status"] == "current" and shown["by"] == "budi"
     assert shown["effective_date"] == "2026-12-01" and shown["message"] == "Kondisi barang"
     first = shown["items"][0]
-    assert set(first) == {"key", "kind", "text", "lines", "fingerprint"}
+    assert set(first) == {
+        "key",
+        "section",
+        "ordinal",
+        "kind",
+        "text",
+        "start_line",
+        "end_line",
+        "fingerprint",
+        "cells",
+    }
+    assert (first["key"], first["kind"], first["text"]) == (
+        "title",
+        "field",
+        "Peminjaman Barang Milik Negara",
+    )
+    step = next(i for i in shown["items"] if i["key"] == "prosedur/2")
+    assert step["text"].startswith("Pengelola BMN memeriksa ketersediaan dan kondisi barang.")
+    assert (step["start_line"], step["kind"]) == (14, "list_item")
     old = json.loads(cli("show", "KPU-NTB-SOP-04", "-v", "1", "--json").output)
     assert old["status"] == "superseded" and old["commit"] != shown["commit"]
 
     hist = json.loads(cli("history", "KPU-NTB-SOP-04", "--json").output)
     assert [(h["version"], h["by"], h["action"]) for h in hist] == [(1, ACTOR, "add"), (2, "budi", "update")]
-    assert hist[1]["commit"] == shown["commit"]
+    assert hist[1]["commit"] == shown["commit"] and hist[1]["effective_date"] == "2026-12-01"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", hist[1]["created"])
     plain = cli("history", "KPU-NTB-SOP-04").output.splitlines()
-    assert plain[0].split("\t") == ["version", "date", "by", "action", "effective", "commit", "message"]
-    assert plain[2].split("\t")[:3] == ["2", hist[1]["date"], "budi"]
+    assert plain[0].split("\t") == [
+        "version",
+        "date",
+        "by",
+        "action",
+        "effective",
+        "approver",
+        "commit",
+        "message",
+    ]
+    assert plain[2].split("\t") == [
+        "2", hist[1]["created"][:10], "budi", "update", "2026-12-01", "", shown["commit"][:10],
+        "Kondisi barang",
+    ]  # fmt: skip
 
     d = cli("diff", "KPU-NTB-SOP-04", "1", "2", "--format", "unified")
     assert d.exit_code == 0
@@ -156,7 +215,8 @@ def test_update_needs_a_message_and_a_real_date(populated: list[Path], cli: CliR
     no_message = cli("update", str(populated[0]), "--by", ACTOR)
     assert no_message.exit_code == 2 and "--message" in no_message.output
     bad_date = cli("update", str(populated[0]), "--by", ACTOR, "-m", "x", "--effective-date", "2026-02-30")
-    assert bad_date.exit_code == 1 and "invalid date '2026-02-30'" in bad_date.output
+    assert bad_date.exit_code == 2 and "'2026-02-30' is not a date: use YYYY-MM-DD" in bad_date.output
+    assert "--effective-date" in bad_date.output and "Traceback" not in bad_date.output
 
 
 def test_demo_builds_a_store(tmp_path: Path) -> None:
@@ -165,8 +225,9 @@ def test_demo_builds_a_store(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert f"The demo store is at {target}" in r.output
     with Store.open(target) as store:
-        assert set(store.ids()) >= {p.stem for p in demo_files()}
-        assert store.get("KPU-NTB-SOP-04").version == 2
+        assert set(store.sops.ids()) >= {p.stem for p in demo_files()}
+        assert store.sops.get("KPU-NTB-SOP-04").version == 2
+        assert store.audit.verify().ok
     again = CliRunner().invoke(main, ["demo", "--dir", str(target)])
     assert again.exit_code == 1 and "is not empty" in again.output
 
@@ -236,7 +297,7 @@ def test_hostile_ids_are_refused_before_git(populated: list[Path], cli: CliRun, 
 
 @pytest.mark.parametrize("by", ["-c", "--output=/tmp/x", "a b", "../x"])
 def test_hostile_actors_are_refused(populated: list[Path], cli: CliRun, by: str) -> None:
-    r = cli("update", str(populated[0]), f"--by={by}", "-m", "x")
+    r = cli("update", str(populated[0]), f"--by={by}", "-m", "x", "--base", "1")
     assert r.exit_code == 1 and "invalid actor id" in r.output and r.output.count("\n") == 1
 
 
@@ -273,8 +334,7 @@ def test_a_missing_store_is_a_clear_error(cli: CliRun, store_path: Path) -> None
     r = cli("list")
     assert (
         r.exit_code == 1
-        and r.output
-        == f"error: no soplib store at {store_path}; create one with `sop init` or pass --store\n"
+        and r.output == f"error: no soplib store at {store_path}; create one with init or give another path\n"
     )
 
 
@@ -303,7 +363,7 @@ def test_store_and_actor_come_from_the_environment(tmp_path: Path) -> None:
         == 0
     )
     with Store.open(other) as store:
-        assert store.ids() == ["AB-02"] and store.history("AB-02")[0].by == "rudi"
+        assert store.sops.ids() == ["AB-02"] and store.sops.history("AB-02")[0].by == "rudi"
 
 
 def test_the_default_store_is_sop_store_in_the_current_folder(
@@ -327,7 +387,7 @@ def test_the_installed_command_runs_in_a_real_process(tmp_path: Path) -> None:
     assert run("init").returncode == 0
     f = write_sop(tmp_path, "AB-01")
     assert run("add", str(f), "--by", ACTOR).returncode == 0
-    shown = subprocess.run([str(SOP_BIN), *env_args, "show", "AB-01"], capture_output=True)
+    shown = subprocess.run([str(SOP_BIN), *env_args, "show", "AB-01", "--raw"], capture_output=True)
     assert shown.stdout == f.read_bytes()
     bad = run("show", "--", "--output=/tmp/x")
     assert bad.returncode == 1 and bad.stderr.startswith("error: invalid SOP id") and bad.stdout == ""

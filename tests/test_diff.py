@@ -20,14 +20,14 @@ from soplib import (
     Store,
     apply_edits,
     parse,
-    render_html,
-    render_text,
+    redline_html,
+    redline_text,
     structural,
 )
-from soplib.cli.demo import demo_files
-from soplib.diff import redline
-from soplib.document import FIELDS
-from soplib.edit import Edit
+from soplib.demo_data import sop_files as demo_files
+from soplib.documents.diff import redline
+from soplib.documents.edit import Edit
+from soplib.documents.model import FIELDS, LIST_FIELDS, SCALAR_FIELDS
 
 GOLDEN = Path(__file__).parent / "golden"
 SOP01 = demo_files()[0]
@@ -68,18 +68,35 @@ def test_statuses_and_fields() -> None:
     old = parse(SOP01.read_text(encoding="utf-8"))
     new = parse(_v2_text())
     d = structural(old, new, old_label="v1", new_label="v2")
-    by_status = {c.status: c for c in d.items}
-    assert d.counts() == {"kept": 5, "changed": 1, "removed": 2, "added": 1, "moved": 1}
+    body = [c for c in d.items if c.section not in (*SCALAR_FIELDS, *LIST_FIELDS)]
+    by_status = {c.status: c for c in body}
+    assert {s: [c.status for c in body].count(s) for s in by_status} == {
+        "kept": 5, "changed": 1, "removed": 2, "added": 1, "moved": 1
+    }  # fmt: skip
+    # The identity part's entries are items too: two entries added, every other one kept.
+    identity = [c for c in d.items if c not in body]
+    assert [(c.status, c.new_key, c.new_text) for c in identity if c.status != "kept"] == [
+        ("added", "legal_basis/3", "Peraturan KPU Nomor 22 Tahun 2023 tentang Pengelolaan Informasi"),
+        ("added", "records/1", "Berita acara penyelesaian"),
+    ]
+    assert len(identity) == len(old.identity_items) + 2
+    assert d.counts() == {
+        "kept": 5 + len(old.identity_items),
+        "changed": 1,
+        "removed": 2,
+        "added": 3,
+        "moved": 1,
+    }
     changed = by_status["changed"]
     assert changed.old_key == "prosedur/2"
     assert [(s.op, s.text) for s in changed.redline if s.op != "equal"] == [("insert", " dan formulir")]
     assert by_status["moved"].old_key == "prosedur/6" and by_status["moved"].new_key == "prosedur/1"
     assert {c.old_key for c in d.items if c.status == "removed"} == {"prosedur/4", "prosedur/7"}
-    fields = {f.field: f for f in d.fields}
-    assert set(fields) == {"legal_basis", "records"}
-    assert fields["legal_basis"].added == ("Peraturan KPU Nomor 22 Tahun 2023 tentang Pengelolaan Informasi",)
-    assert fields["legal_basis"].removed == ()
-    assert fields["records"].added == ("Berita acara penyelesaian",)
+    # An entry shifted by one added before it is kept, under its new key.
+    kept = {c.old_key: c.new_key for c in identity if c.status == "kept"}
+    assert kept["legal_basis/3"] == "legal_basis/4" and kept["records/3"] == "records/4"
+    # Only fields that are not items (id, audience, declared) are compared as whole values.
+    assert d.fields == ()
 
 
 def test_identical_versions_are_all_kept() -> None:
@@ -93,12 +110,25 @@ def test_scalar_field_change_and_new_sop() -> None:
     new = parse(
         SOP01.read_text(encoding="utf-8").replace("review_interval_months: 12", "review_interval_months: 6")
     )
-    (change,) = structural(old, new).fields
-    assert (change.field, change.old, change.new) == ("review_interval_months", 12, 6)
+    d = structural(old, new)
+    (change,) = [c for c in d.items if c.status != "kept"]
+    assert (change.status, change.old_key, change.new_key) == (
+        "changed",
+        "review_interval_months",
+        "review_interval_months",
+    )
+    assert (change.old_text, change.new_text) == ("12", "6") and d.fields == ()
+    assert [(s.op, s.text) for s in change.redline] == [("delete", "12"), ("insert", "6")]
+    # A new title, however unlike the old one, is the title changed (not one removed, one added).
+    retitled = structural(old, parse(SOP01.read_text(encoding="utf-8").replace(old.title, "Layanan PPID")))
+    (title,) = [c for c in retitled.items if c.status != "kept"]
+    assert (title.status, title.old_key, title.new_text) == ("changed", "title", "Layanan PPID")
     fresh = structural(None, new)
-    assert fresh.counts()["added"] == len(new.items)
-    # a new SOP lists only the fields it sets (SOP-01 sets all but audience)
-    assert [f.field for f in fresh.fields] == [f for f in FIELDS if f != "audience"]
+    assert fresh.counts()["added"] == len(new.items) == len(new.identity_items) + len(new.body_items)
+    assert {c.new_key for c in fresh.items} >= {"title", "number", "unit", "review_interval_months"}
+    # a new SOP lists only the non-item fields it sets (SOP-01 sets its id; no audience, nothing declared)
+    assert [(f.field, f.old, f.new) for f in fresh.fields] == [("id", None, "KPU-NTB-SOP-01")]
+    assert [f for f in FIELDS if f not in (*SCALAR_FIELDS, *LIST_FIELDS)] == ["id", "audience", "declared"]
 
 
 def test_redline_round_trips() -> None:
@@ -119,8 +149,8 @@ def test_golden_text_and_html() -> None:
     d = structural(
         parse(SOP01.read_text(encoding="utf-8")), parse(_v2_text()), old_label="v1", new_label="v2"
     )
-    _golden("diff_sop01.txt", render_text([d]))
-    _golden("diff_sop01.html", render_html([d], title="KPU-NTB-SOP-01: v1 -> v2"))
+    _golden("diff_sop01.txt", redline_text([d]))
+    _golden("diff_sop01.html", redline_html([d], title="KPU-NTB-SOP-01: v1 -> v2"))
 
 
 HOSTILE = """\
@@ -145,13 +175,18 @@ def test_html_escapes_hostile_document_text() -> None:
             InsertAfter("prosedur/1", '<a href="javascript:alert(2)">x</a> <img onerror=alert(3)>'),
         ],
     ).replace("onerror=alert(1)>']", "onerror=alert(1)>', 'javascript:void(0)']")
+    new_text = new_text.replace(
+        "---\n# Prosedur", "audience:\n  units: ['<svg onload=alert(4)>']\n---\n# Prosedur"
+    )
     d = structural(old, parse(new_text))
-    assert d.counts()["added"] == 1 and d.fields
-    page = render_html([d], title="<script>judul</script>")
+    assert [c.new_key for c in d.items if c.status == "added"] == ["legal_basis/2", "prosedur/2"]
+    assert [f.field for f in d.fields] == ["audience"]
+    page = redline_html([d], title="<script>judul</script>")
     lowered = page.lower()
-    assert "<script" not in lowered and "<a " not in lowered and "<img" not in lowered
+    assert not any(tag in lowered for tag in ("<script", "<a ", "<img", "<svg"))
     assert "<title>&lt;script&gt;judul&lt;/script&gt;</title>" in page
     assert "<ins>javascript&#58;void(0)</ins>" in page  # a legal_basis entry, as inert text
+    assert "&lt;svg onload&#61;alert(4)&gt;" in page  # an audience unit (a field, not an item)
     assert "&lt;a href=&quot;javascript&#58;alert(2)&quot;&gt;" in page
     assert "javascript:" not in lowered and "onerror=" not in lowered
     assert "http://" not in page and "https://" not in page and "url(" not in page
@@ -204,7 +239,10 @@ def test_decisions_give_exactly_the_reported_diff(
     kind, actions, adds, sizes = scenario
     doc = parse(_doc(kind, [int(s) for s in sizes]))
     edits: list[Edit] = []
-    expected: dict[str, tuple[str, str | None]] = {"tujuan/1": ("kept", "Tujuan tetap.")}
+    expected: dict[str, tuple[str, str | None]] = {
+        "title": ("kept", "Properti"),
+        "tujuan/1": ("kept", "Tujuan tetap."),
+    }
     for item, action in zip(doc.section_items("prosedur"), actions, strict=True):
         if action == "remove":
             edits.append(Remove(item.key))
@@ -245,7 +283,7 @@ def test_decisions_give_exactly_the_reported_diff(
 
 @pytest.fixture
 def two_versions(demo_store: Store) -> Store:
-    demo_store.update(_v2_text(), by=ACTOR, message="Perbaikan")
+    demo_store.sops.update(_v2_text(), by=ACTOR, message="Perbaikan", base=1)
     return demo_store
 
 
@@ -254,13 +292,21 @@ def test_sop_diff_formats(two_versions: Store, cli: CliRun, tmp_path: Path) -> N
     assert text.exit_code == 0, text.output
     assert text.output == (GOLDEN / "diff_sop01.txt").read_text(encoding="utf-8")
     data = json.loads(cli("diff", "KPU-NTB-SOP-01", "1", "2", "--format", "json").output)
-    assert data[0]["counts"]["moved"] == 1 and data[0]["old"] == "v1"
+    assert data[0]["counts"]["moved"] == 1 and (data[0]["old_label"], data[0]["new_label"]) == ("v1", "v2")
+    assert data[0]["sop_id"] == "KPU-NTB-SOP-01" and data[0]["fields"] == []
     assert {"status", "old_key", "new_key", "old_text", "new_text", "redline"} == set(data[0]["items"][0])
     uni = cli("diff", "KPU-NTB-SOP-01", "1", "2", "--format", "unified").output
     assert uni.startswith("--- KPU-NTB-SOP-01 v1\n+++ KPU-NTB-SOP-01 v2\n")
     out = tmp_path / "d.html"
     r = cli("diff", "KPU-NTB-SOP-01", "1", "2", "--format", "html", "-o", str(out))
     assert r.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # An existing file is kept unless --force says to replace it.
+    out.write_text("earlier", encoding="utf-8")
+    again = cli("diff", "KPU-NTB-SOP-01", "1", "2", "--format", "html", "-o", str(out))
+    assert again.exit_code == 1 and "already exists" in again.output and again.output.count("\n") == 1
+    assert out.read_text(encoding="utf-8") == "earlier"
+    forced = cli("diff", "KPU-NTB-SOP-01", "1", "2", "--format", "html", "-o", str(out), "--force")
+    assert forced.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_sop_diff_unknown_version_is_one_line(two_versions: Store, cli: CliRun) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from soplib import SopFormatError, load, parse
-from soplib.cli.demo import demo_files
-from soplib.document import fingerprint, validate_key
+from soplib.demo_data import sop_files as demo_files
+from soplib.documents.model import fingerprint, validate_key
 
 BODY = "# Prosedur\n\n1. Langkah pertama.\n"
 
@@ -162,7 +162,8 @@ def test_a_file_error_names_the_file(tmp_path: Path) -> None:
 def test_a_byte_order_mark_and_crlf_are_accepted() -> None:
     text = "\ufeff" + front("id: AB-01", "title: Judul").replace("\n", "\r\n")
     doc = parse(text)
-    assert doc.text == text and doc.items[0].text == "Langkah pertama."
+    assert doc.text == text and doc.body_items[0].text == "Langkah pertama."
+    assert doc.item("title").text == "Judul" and doc.item("title").start_line == 3
 
 
 # -- items and keys ------------------------------------------------------------------
@@ -214,7 +215,12 @@ def test_items_sections_kinds_keys_and_lines() -> None:
         ("tabel-kegiatan", "Tabel Kegiatan", 2, 22),
         ("tujuan-2", "Tujuan", 1, 31),
     ]
-    got = [(i.key, i.kind, i.start_line, i.end_line, i.text) for i in doc.items]
+    # The identity part's items come first (here only the title), then the body's.
+    assert [(i.key, i.kind, i.start_line, i.end_line, i.text) for i in doc.identity_items] == [
+        ("title", "field", 3, 3, "Judul")
+    ]
+    assert doc.items == doc.identity_items + doc.body_items
+    got = [(i.key, i.kind, i.start_line, i.end_line, i.text) for i in doc.body_items]
     assert got == [
         ("preamble/1", "paragraph", 5, 6, "Pembuka yang\ndua baris."),
         ("tujuan/1", "paragraph", 10, 10, "Memberikan layanan."),
@@ -226,7 +232,7 @@ def test_items_sections_kinds_keys_and_lines() -> None:
         ("tabel-kegiatan/3", "list_item", 29, 29, "butir lepas"),
         ("tujuan-2/1", "block", 33, 35, "```\nblok kode\n```"),
     ]
-    assert [i.ordinal for i in doc.items] == [1, 1, 1, 2, 3, 1, 2, 3, 1]
+    assert [i.ordinal for i in doc.body_items] == [1, 1, 1, 2, 3, 1, 2, 3, 1]
     assert doc.item("prosedur-utama/2").marker == "2."
 
 
@@ -242,12 +248,22 @@ def test_an_unknown_key_suggests_the_closest() -> None:
         parse(MIXED).item("prosedur-utama/4")
 
 
-@pytest.mark.parametrize("bad", ["prosedur", "prosedur/0", "/1", "Prosedur/1", "../x/1", "a/b/1", "-x/1"])
+@pytest.mark.parametrize(
+    "bad",
+    ["prosedur", "prosedur/0", "/1", "Prosedur/1", "../x/1", "a/b/1", "-x/1", "titel", "legal_basis/0", "id"],
+)
 def test_malformed_keys_are_refused(bad: str) -> None:
     from soplib import InvalidInputError
 
     with pytest.raises(InvalidInputError, match="invalid item key"):
         validate_key(bad)
+
+
+@pytest.mark.parametrize(
+    "good", ["prosedur/1", "title", "review_interval_months", "legal_basis/2", "equipment/1"]
+)
+def test_body_and_identity_keys_are_accepted(good: str) -> None:
+    assert validate_key(good) == good
 
 
 def test_every_demo_sop_parses_with_items() -> None:
@@ -269,7 +285,8 @@ def test_body_fingerprint_is_whitespace_blind_but_content_fingerprint_is_not() -
     a = parse(front("id: AB-01", "title: Judul", body="# Prosedur\n\n1. Langkah  pertama.\n"))
     b = parse(front("id: AB-01", "title: Judul", body="# Prosedur\n\n1. Langkah pertama.\n\n"))
     c = parse(front("id: AB-01", "title: Judul", body="# Prosedur\n\n1. Langkah kedua.\n"))
-    assert a.items[0].fingerprint == b.items[0].fingerprint != c.items[0].fingerprint
+    assert a.body_items[0].fingerprint == b.body_items[0].fingerprint != c.body_items[0].fingerprint
+    assert a.item("title").fingerprint == c.item("title").fingerprint
     assert a.body_fingerprint == b.body_fingerprint != c.body_fingerprint
     assert a.content_fingerprint != b.content_fingerprint
     assert a.meta()["body_sha256"] == a.body_fingerprint and a.meta()["items"] == 1
@@ -284,7 +301,7 @@ def test_the_example_in_docs_format_md_is_valid() -> None:
     assert doc.id == "KPU-NTB-SOP-04" and doc.front.warnings == (
         "Barang wajib dikembalikan dalam kondisi baik",
     )
-    assert [i.key for i in doc.items] == [
+    assert [i.key for i in doc.body_items] == [
         "tujuan/1",
         "prosedur/1",
         "prosedur/2",
@@ -293,3 +310,25 @@ def test_the_example_in_docs_format_md_is_valid() -> None:
         "mutu-baku/2",
     ]
     assert doc.item("prosedur/2").text.endswith("- periksa kondisi fisik")
+    # The identity part is reviewable too: each scalar field, each entry of each list field.
+    assert [(i.key, i.kind, i.start_line, i.end_line, i.text) for i in doc.identity_items] == [
+        ("title", "field", 3, 3, "Peminjaman Barang Milik Negara"),
+        ("number", "field", 4, 4, "04/SOP/KPU-Prov-018/2024"),
+        ("unit", "field", 5, 5, "Subbagian Keuangan, Umum dan Logistik"),
+        ("review_interval_months", "field", 13, 13, "24"),
+        (
+            "legal_basis/1",
+            "field_entry",
+            7,
+            7,
+            "Peraturan Menteri Keuangan Nomor 181/PMK.06/2016 tentang Penatausahaan BMN",
+        ),
+        ("related/1", "field_entry", 8, 8, "KPU-NTB-SOP-02"),
+        ("qualifications/1", "field_entry", 9, 9, "Memahami penatausahaan BMN"),
+        ("equipment/1", "field_entry", 10, 10, "Buku inventaris"),
+        ("equipment/2", "field_entry", 10, 10, "Formulir peminjaman"),
+        ("warnings/1", "field_entry", 11, 11, "Barang wajib dikembalikan dalam kondisi baik"),
+        ("records/1", "field_entry", 12, 12, "Formulir peminjaman BMN"),
+    ]
+    assert doc.items == doc.identity_items + doc.body_items
+    assert doc.item("equipment/2").section == "equipment" and doc.item("equipment/2").ordinal == 2

@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from conftest import ACTOR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from soplib import InsertAfter, InsertAtStart, Remove, Replace, Store, apply_edits, parse
-from soplib.document import normalise, slugify
+from soplib import InsertAfter, InsertAtStart, RefusedError, Remove, Replace, Store, apply_edits, parse
+from soplib.documents.model import normalise
+from soplib.documents.parse import slugify
 
 WORDS = ["petugas", "berkas", "memeriksa", "pemohon", "surat", "arsip", "laporan", "kepala", "segera"]
 NEW_TAG = re.compile(r"\bb\d+\b")
@@ -131,12 +133,18 @@ def test_generated_documents_parse_to_the_expected_items() -> None:
         text, expected = case
         doc = parse(text)
         assert doc.text == text
-        got = [(i.section, i.kind, normalise(i.text)) for i in doc.items]
+        got = [(i.section, i.kind, normalise(i.text)) for i in doc.body_items]
         assert got == expected.items
         # Keys are section slug + 1-based ordinal within the section.
-        for section in {i.section for i in doc.items}:
-            keys = [i.key for i in doc.items if i.section == section]
+        for section in {i.section for i in doc.body_items}:
+            keys = [i.key for i in doc.body_items if i.section == section]
             assert keys == [f"{section}/{n}" for n in range(1, len(keys) + 1)]
+        # The identity part's items come first: the title, and the unit and law when written.
+        identity = [("title", "Dokumen uji")]
+        if doc.front.unit is not None:
+            identity += [("unit", "Subbagian Umum"), ("legal_basis/1", "Undang-Undang Nomor 7 Tahun 2017")]
+        assert [(i.key, i.text) for i in doc.items[: len(identity)]] == identity
+        assert doc.items == doc.identity_items + doc.body_items
 
     check()
 
@@ -150,16 +158,23 @@ def test_store_gives_back_every_generated_document_byte_for_byte(tmp_path: Path)
     def check(case: tuple[str, Expected]) -> None:
         text, _ = case
         doc = parse(text)
-        if doc.id in seen:
-            store.update(doc, by=ACTOR, message="uji")
+        if doc.id not in seen:
+            store.sops.add([doc], by=ACTOR)
+        elif seen[doc.id][-1] == text.encode():
+            # The same bytes again are no new version, and the refusal writes nothing.
+            head = store.head()
+            with pytest.raises(RefusedError, match="nothing changed"):
+                store.sops.update(doc, by=ACTOR, message="uji", base=len(seen[doc.id]))
+            assert store.head() == head
+            return
         else:
-            store.add([doc], by=ACTOR)
+            store.sops.update(doc, by=ACTOR, message="uji", base=len(seen[doc.id]))
         seen.setdefault(doc.id, []).append(text.encode())
         versions = seen[doc.id]
-        assert store.text(doc.id) == text.encode()
-        assert store.get(doc.id).text == text
+        assert store.sops.text(doc.id) == text.encode()
+        assert store.sops.get(doc.id).text == text
         for number, data in enumerate(versions, start=1):
-            assert store.text(doc.id, version=number) == data
+            assert store.sops.text(doc.id, version=number) == data
 
     try:
         check()
@@ -174,7 +189,7 @@ def edited(draw: st.DrawFn) -> tuple[str, list[object], list[tuple[str, str]]]:
     counter = itertools.count(1)
     edits: list[object] = []
     expected: list[tuple[str, str]] = []  # (kind, normalised text) in the new order
-    for item in doc.items:
+    for item in doc.body_items:
         action = draw(st.sampled_from(["keep", "keep", "remove", "replace"]))
         if action == "keep":
             expected.append((item.kind, normalise(item.text)))
@@ -219,7 +234,7 @@ def test_edits_change_only_the_touched_lines() -> None:
         doc = parse(text)
         new_text = apply_edits(doc, edits)
         new = parse(new_text)
-        assert [(i.kind, normalise(i.text)) for i in new.items] == expected
+        assert [(i.kind, normalise(i.text)) for i in new.body_items] == expected
         assert new.front == doc.front
         old_lines, new_lines = doc.lines, new.lines
         touched = _touched_lines(text, edits)
@@ -248,7 +263,78 @@ def test_insert_at_the_start_of_a_section_keeps_every_other_line() -> None:
         first = new.section_items(section)[0]
         assert first.kind == kind and normalise(first.text) == normalise(_new_text(kind, 1))
         assert [i.text for i in new.items if i.key != first.key] == [i.text for i in doc.items]
+        assert new.identity_items == doc.identity_items
         it = iter(new.lines)
         assert all(line in it for line in doc.lines)
+
+    check()
+
+
+LAW = "Undang-Undang Nomor 7 Tahun 2017"
+
+
+@st.composite
+def identity_edited(draw: st.DrawFn) -> tuple[str, list[object], dict[str, object]]:
+    """A document with a unit and a legal basis, edits of its identity part, and the front they give."""
+    text, _ = draw(documents())
+    if "unit: Subbagian Umum" not in text:
+        nl = "\r\n" if text.endswith("\r\n") else "\n"
+        text = text.replace(f"title: Dokumen uji{nl}", f"title: Dokumen uji{nl}unit: Subbagian Umum{nl}"
+                            f"legal_basis:{nl}  - {LAW}{nl}", 1)  # fmt: skip
+    edits: list[object] = []
+    front: dict[str, object] = {"title": "Dokumen uji", "unit": "Subbagian Umum"}
+    if draw(st.booleans()):
+        edits.append(Replace("title", "Dokumen uji yang diperbarui"))
+        front["title"] = "Dokumen uji yang diperbarui"
+    unit = draw(st.sampled_from(["keep", "replace", "remove"]))
+    if unit == "replace":
+        edits.append(Replace("unit", "Subbagian Teknis"))
+        front["unit"] = "Subbagian Teknis"
+    elif unit == "remove":
+        edits.append(Remove("unit"))
+        front["unit"] = None
+    law: list[str] = []
+    if draw(st.booleans()):
+        edits.append(InsertAtStart("legal_basis", "Peraturan KPU Nomor 1 Tahun 2024"))
+        law.append("Peraturan KPU Nomor 1 Tahun 2024")
+    action = draw(st.sampled_from(["keep", "replace", "remove"]))
+    if action == "keep":
+        law.append(LAW)
+    elif action == "replace":
+        edits.append(Replace("legal_basis/1", "Undang-Undang Nomor 7 Tahun 2023"))
+        law.append("Undang-Undang Nomor 7 Tahun 2023")
+    else:
+        edits.append(Remove("legal_basis/1"))
+    if draw(st.booleans()):
+        edits.append(InsertAfter("legal_basis/1", "Peraturan Sekjen KPU Nomor 2 Tahun 2024"))
+        law.append("Peraturan Sekjen KPU Nomor 2 Tahun 2024")
+    front["legal_basis"] = tuple(law)
+    if draw(st.booleans()):  # a list field the document did not have yet
+        edits.append(InsertAtStart("equipment", "Komputer"))
+        front["equipment"] = ("Komputer",)
+    else:
+        front["equipment"] = ()
+    return text, edits, front
+
+
+def test_identity_edits_rewrite_only_their_fields_and_leave_the_body_byte_for_byte() -> None:
+    @SETTINGS
+    @given(identity_edited())
+    def check(case: tuple[str, list[object], dict[str, object]]) -> None:
+        text, edits, front = case
+        doc = parse(text)
+        new = parse(apply_edits(doc, edits))
+        assert {k: getattr(new.front, k) for k in front} == front
+        assert new.front.id == doc.front.id
+        # The body's lines and items are untouched, whatever moved above them.
+        assert new.lines[new.body_start - 1 :] == doc.lines[doc.body_start - 1 :]
+        assert [(i.key, i.text) for i in new.body_items] == [(i.key, i.text) for i in doc.body_items]
+        # Front-matter lines of fields no edit touched stay as written, in order.
+        touched = {getattr(e, "key", getattr(e, "section", "")).partition("/")[0] for e in edits}
+        fields = {"title": "title:", "unit": "unit:", "legal_basis": "legal_basis:"}
+        untouched = [line for f, start in fields.items() if f not in touched for line in doc.lines
+                     if line.startswith(start)]  # fmt: skip
+        assert untouched == [line for line in new.lines if line in untouched]
+        assert doc.lines[1] == new.lines[1]  # the id line
 
     check()

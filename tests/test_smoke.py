@@ -16,8 +16,10 @@ def test_init_add_list_show_history(cli: CliRun, tmp_path: Path, store_path: Pat
     assert r.exit_code == 0, r.output
     listed = json.loads(cli("list", "--json").output)
     assert [(s["id"], s["version"]) for s in listed] == [("KPU-01", 1)]
+    # `show` names the version it prints on the line after `---`; --raw gives the stored bytes.
     shown = cli("show", "KPU-01")
-    assert shown.output == f.read_text()
+    assert shown.output == f.read_text().replace("---\n", "---\n# soplib-base: KPU-01 v1\n", 1)
+    assert cli("show", "KPU-01", "--raw").output == f.read_text()
     hist = json.loads(cli("history", "KPU-01", "--json").output)
     assert hist[0]["by"] == ACTOR and hist[0]["version"] == 1
     fsck = subprocess.run(["git", "--git-dir", str(store_path), "fsck", "--strict"], capture_output=True)

@@ -12,7 +12,7 @@ from conftest import ACTOR, ANI, BUDI, CITRA, DEDI, STAFF_CSV, CliRun
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from soplib import InvalidInputError, RefusedError, Store, deactivate_staff, import_staff, list_staff
+from soplib import InvalidInputError, NotAllowedError, RefusedError, Store
 
 
 def _write(tmp_path: Path, data: bytes | str, name: str = "staff.csv") -> Path:
@@ -41,18 +41,18 @@ def test_import_and_list_through_the_cli(cli: CliRun, store: Store, tmp_path: Pa
 
 
 def test_reimport_updates_and_reports(store: Store) -> None:
-    import_staff(store, STAFF_CSV.encode(), by=ACTOR)
+    store.staff.import_csv(STAFF_CSV.encode(), by=ACTOR)
     changed = STAFF_CSV.replace("Ani Pratiwi,Sekretariat", "Ani Pratiwi Putri,Sekretariat")
-    result = import_staff(store, changed.encode(), by=ACTOR)
+    result = store.staff.import_csv(changed.encode(), by=ACTOR)
     assert result.updated == (ANI,) and len(result.unchanged) == 3 and result.added == ()
-    assert [p.name for p in list_staff(store, unit="Sekretariat")] == ["Ani Pratiwi Putri"]
+    assert [p.name for p in store.staff.list(unit="Sekretariat")] == ["Ani Pratiwi Putri"]
     head = store.head()
-    assert import_staff(store, changed.encode(), by=ACTOR).updated == ()
+    assert store.staff.import_csv(changed.encode(), by=ACTOR).updated == ()
     assert store.head() == head  # nothing changed: no commit
 
 
 def test_bom_is_tolerated(store: Store) -> None:
-    result = import_staff(store, b"\xef\xbb\xbf" + STAFF_CSV.encode(), by=ACTOR)
+    result = store.staff.import_csv(b"\xef\xbb\xbf" + STAFF_CSV.encode(), by=ACTOR)
     assert len(result.added) == 4
 
 
@@ -75,7 +75,7 @@ def test_one_bad_row_imports_nothing(case: str, cli: CliRun, store: Store, tmp_p
     assert r.exit_code == 1
     assert r.output.startswith("error: ") and r.output.count("\n") == 1
     assert where in r.output and what in r.output, r.output
-    assert store.head() == head and list_staff(store) == []
+    assert store.head() == head and store.staff.list() == []
 
 
 def test_bad_encoding_names_the_row(store: Store, tmp_path: Path) -> None:
@@ -85,14 +85,14 @@ def test_bad_encoding_names_the_row(store: Store, tmp_path: Path) -> None:
         + b"1991,\xe9,X,Y\n"
     )
     with pytest.raises(InvalidInputError, match=r"row 7: not UTF-8"):
-        import_staff(store, _write(tmp_path, data), by=ACTOR)
-    assert list_staff(store) == []
+        store.staff.import_csv(_write(tmp_path, data), by=ACTOR)
+    assert store.staff.list() == []
 
 
 def test_deactivate_keeps_history(cli: CliRun, staffed_store: Store) -> None:
     r = cli("staff", "deactivate", BUDI, "--by", ACTOR)
     assert r.exit_code == 0 and "Budi Santoso" in r.output
-    assert BUDI not in [p.id for p in list_staff(staffed_store)]
+    assert BUDI not in [p.id for p in staffed_store.staff.list()]
     everyone = json.loads(cli("staff", "list", "--all", "--json").output)
     assert {p["id"]: p["active"] for p in everyone}[BUDI] is False
     again = cli("staff", "deactivate", BUDI, "--by", ACTOR)
@@ -100,13 +100,13 @@ def test_deactivate_keeps_history(cli: CliRun, staffed_store: Store) -> None:
     unknown = cli("staff", "deactivate", "1999", "--by", ACTOR)
     assert unknown.exit_code == 1 and "no staff 1999" in unknown.output
     # Importing a person who left brings them back.
-    assert import_staff(staffed_store, STAFF_CSV.encode(), by=ACTOR).reactivated == (BUDI,)
+    assert staffed_store.staff.import_csv(STAFF_CSV.encode(), by=ACTOR).reactivated == (BUDI,)
 
 
 def test_deactivate_refuses_inactive_via_api(staffed_store: Store) -> None:
-    deactivate_staff(staffed_store, ANI, by=ACTOR)
+    staffed_store.staff.deactivate(ANI, by=ACTOR)
     with pytest.raises(RefusedError):
-        deactivate_staff(staffed_store, ANI, by=ACTOR)
+        staffed_store.staff.deactivate(ANI, by=ACTOR)
 
 
 _text = st.text(
@@ -127,6 +127,21 @@ def test_any_names_round_trip(
     for i, (name, unit, position) in enumerate(rows):
         writer.writerow([f"19800101200501{i:04d}", name, unit, position])
     with Store.init(tmp_path_factory.mktemp("s") / "store") as store:
-        import_staff(store, out.getvalue().encode(), by=ACTOR)
-        got = {(p.name, p.unit, p.position) for p in list_staff(store)}
+        store.staff.import_csv(out.getvalue().encode(), by=ACTOR)
+        got = {(p.name, p.unit, p.position) for p in store.staff.list()}
     assert got == set(rows)
+
+
+def test_once_roles_exist_the_registry_is_the_admins(staffed_store: Store) -> None:
+    staffed_store.grants.grant("admin", ANI, by=ANI)  # the first grant makes someone admin
+    head = staffed_store.head()
+    with pytest.raises(NotAllowedError, match=f"{BUDI} may not change the staff registry: it needs"):
+        staffed_store.staff.deactivate(CITRA, by=BUDI)
+    with pytest.raises(NotAllowedError, match="not an active member of the staff registry"):
+        staffed_store.staff.import_csv(STAFF_CSV.encode(), by=ACTOR)  # not registered at all
+    # A person holding a role cannot be deactivated until the role is revoked.
+    with pytest.raises(RefusedError, match=f"staff {ANI} still holds a role; revoke it first"):
+        staffed_store.staff.deactivate(ANI, by=ANI)
+    assert staffed_store.head() == head
+    assert staffed_store.staff.deactivate(CITRA, by=ANI).active is False
+    assert staffed_store.audit.verify().ok

@@ -143,6 +143,11 @@ def _check_links(by_seq: dict[int, AckRecord], count: int, last: str) -> Iterato
                 "altered", f"record {seq} does not follow record {seq - 1} (chain broken)", seq
             )
         previous_seq, previous_hash = seq, r.hash
+    if count > previous_seq:  # the head counts records that are gone: one finding, whatever the count
+        missing = count - previous_seq
+        yield ChainFinding(
+            "deleted", f"records {previous_seq + 1}-{count} are missing ({missing})", previous_seq + 1
+        )
     if count >= 0 and (count != previous_seq or (previous_seq and last != previous_hash)):
         yield ChainFinding(
             "head",

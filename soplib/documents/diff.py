@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from soplib.documents.model import LIST_FIELDS, SCALAR_FIELDS, Item, SopDocument
+from soplib.documents.model import LIST_FIELDS, SCALAR_FIELDS, Audience, Item, SopDocument
 from soplib.values import Value
 
 __all__ = [
@@ -56,6 +56,8 @@ STATUSES: tuple[Status, ...] = ("kept", "changed", "removed", "added", "moved")
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 # Front-matter fields that are not reviewable items: compared as whole values.
 OTHER_FIELDS = ("id", "audience", "declared")
+# What a new SOP's fields are compared with: each at its default (an audience of everyone).
+_EMPTY_FRONT = {"id": None, "audience": Audience().to_json(), "declared": None}
 _PART = re.compile(r"\s*(?:\w+|[^\w\s])")
 
 
@@ -286,8 +288,14 @@ def structural(
     for part in (*SCALAR_FIELDS, *LIST_FIELDS, None):
         a = tuple(i for i in old_items if (i.section == part if part else not i.is_identity))
         b = tuple(i for i in new.items if (i.section == part if part else not i.is_identity))
+        if part in SCALAR_FIELDS and len(a) == len(b) == 1 and a[0].fingerprint != b[0].fingerprint:
+            # One field, one value: a new value is that field changed, however unlike the old one
+            # (a review's `replace title` is a change, and blame must find its decision).
+            o, n = a[0], b[0]
+            changes.append(ItemChange("changed", o.key, n.key, o.text, n.text, redline(o.text, n.text)))
+            continue
         changes += _moves(_align(a, b), a, b)
-    old_front = old.front.to_json() if old is not None else {}
+    old_front = old.front.to_json() if old is not None else _EMPTY_FRONT
     return StructuralDiff(
         sop_id=new.id,
         title=new.title,

@@ -128,13 +128,15 @@ def _front(front_text: str, source: str, closing: int) -> _Front:
     try:
         front = FrontMatter(**data)
     except ValidationError as exc:
-        raise _front_error(exc, key_lines, source) from None
+        raise _front_error(exc, key_lines, front_text, source) from None
     except TypeError as exc:  # an unknown keyword (caught by pydantic too, kept as a net)
         raise SopFormatError("front matter: {reason}", source=source, line=2, reason=exc) from None
     return _Front(front, key_lines, entry_lines, closing)
 
 
-def _front_error(exc: ValidationError, key_lines: dict[str, int], source: str) -> SopFormatError:
+def _front_error(
+    exc: ValidationError, key_lines: dict[str, int], front_text: str, source: str
+) -> SopFormatError:
     # An unknown key is usually a misspelt known one: report it before the "missing" it causes.
     errors = exc.errors()
     err = min(errors, key=lambda e: e["type"] not in ("unexpected_keyword_argument", "extra_forbidden"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from sop_store import validate_doc_id, validate_name
 from soplib.criteria import CRITERIA
 from soplib.documents.edit import Edit, InsertAfter, InsertAtStart, Remove, Replace, apply_edits
-from soplib.documents.model import SopDocument, validate_key, validate_section
+from soplib.documents.model import LIST_FIELDS, SopDocument, validate_key, validate_section
 from soplib.documents.parse import parse
 from soplib.documents.records import read_record, record_path
 from soplib.errors import InvalidInputError, NotAllowedError, NotFoundError, RefusedError
@@ -100,7 +100,13 @@ def revised(
     """``doc`` with the session's edits (or ``edits``) applied."""
     edits = state.edits(sop_id) if edits is None else edits
     body = [e for e in edits if isinstance(e, Remove) and not doc.item(e.key).is_identity]
-    if body and len(body) == len(doc.body_items):
+    added = [
+        e
+        for e in edits
+        if (isinstance(e, InsertAfter) and not doc.item(e.key).is_identity)
+        or (isinstance(e, InsertAtStart) and e.section not in LIST_FIELDS)
+    ]
+    if body and len(body) == len(doc.body_items) and not added:  # a step added in their place is fine
         raise RefusedError(
             "every step of {id} would be removed; record outcome withdraw instead, or keep or add a step",
             id=sop_id,

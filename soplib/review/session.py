@@ -121,12 +121,19 @@ class Review:
         return self.state().evaluations.get(sop_id)
 
     def preview(self, sop_id: str) -> SopDocument:
-        """The proposed text: the pinned version with the decisions applied; a proposal itself."""
+        """The proposed text: the pinned version with the decisions applied; a proposal itself.
+
+        Numbered exactly as approval will store it (plain 1..n numbering restored).
+        """
+        from soplib.documents.numbering import renumber
+
         snap = self.store.snapshot()
         state = read_state(snap, self.id)
         if sop_id in state.proposals:
             return parse(state.proposals[sop_id].text, source=f"proposal {sop_id}")
-        return revised(pinned_document(snap, state.header, sop_id), state, sop_id)
+        pinned = pinned_document(snap, state.header, sop_id)
+        text, _ = renumber(pinned, revised(pinned, state, sop_id))
+        return parse(text, source=f"{sop_id} (review {self.id})")
 
     def diff(self, sop_id: str | None = None) -> list[StructuralDiff]:
         """Structural diffs of the pinned versions against the previews (one SOP, or all)."""
