@@ -35,7 +35,8 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PROTOCOLS = (
     "-c", "protocol.allow=never",
     "-c", "protocol.file.allow=always", "-c", "protocol.git.allow=always",
-    "-c", "protocol.ssh.allow=always", "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
+    "-c", "protocol.ssh.allow=always", "-c", "protocol.http.allow=always",
+    "-c", "protocol.https.allow=always",
 )  # fmt: skip
 _TIMEOUT = 3600.0
 
@@ -47,6 +48,12 @@ def validate_url(url: str) -> str:
     ``user@host:path`` (SSH), and absolute folder paths.
     """
     text = url.strip()
+    if redact_url(text) != text:
+        raise InvalidInputError(
+            "remote URL {url} carries a password; soplib keeps no secrets: remove it from the URL and let "
+            "git supply it (a credential helper, `git config --global credential.helper`, or your SSH key)",
+            url=redact_url(text),
+        )
     ok = text.startswith(_SCHEMES) or bool(_SCP.match(text)) or (text.startswith("/") and "::" not in text)
     if not ok or text.startswith("-") or any(ch in text for ch in "\n\r\0 ") or "::" in text.split("/", 3)[0]:
         raise InvalidInputError(
@@ -55,6 +62,22 @@ def validate_url(url: str) -> str:
             url=repr(url),
         )
     return text
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the password of its user part (``scheme://user:password@host``) replaced by ``***``.
+
+    >>> redact_url("https://ani:hunter2@git.example.org/sop.git")
+    'https://ani:***@git.example.org/sop.git'
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}{slash}{path}"
 
 
 def validate_remote_name(name: str) -> str:
@@ -123,7 +146,9 @@ def fetch(repo: Repository, url: str) -> Fetched:
         )  # fmt: skip
         repo.objects.refresh()  # new packs arrived
         if not done.ok:
-            if "couldn't find remote ref" in done.error.lower():  # an empty remote: no main yet
+            # An empty remote: no main yet. Over SSH git's last line is "the remote end hung up", so
+            # the whole of stderr is read.
+            if "couldn't find remote ref" in done.stderr.decode("utf-8", "replace").lower():
                 return Fetched(None, {})
             raise StoreError("cannot fetch from {url}: {reason}", url=url, reason=done.error)
         main = _fetched_refs(shadow.path, "refs/soplib").get("main")
@@ -153,7 +178,8 @@ def push(repo: Repository, url: str, *, main: str, expected: str | None, tags: d
         specs = [f"{main}:{BRANCH}", *(f"{sha}:refs/tags/{name}" for name, sha in sorted(tags.items()))]
         lease = f"--force-with-lease={BRANCH}:{expected or ''}"
         done = GitRunner(repo.git_dir).run(
-            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", lease, "--", validate_url(url), *specs,
+            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", lease, "--", validate_url(url),
+            *specs,
             git_dir=shadow.path, timeout=_TIMEOUT,
         )  # fmt: skip
     finally:
@@ -173,14 +199,18 @@ def config_path(repo: Repository) -> Path:
 
 
 def list_remotes(repo: Repository) -> dict[str, str]:
-    """The remotes the store knows (``remote.<name>.url`` in its config, read as data, no includes)."""
+    """The remotes the store knows (``remote.<name>.url`` in its config, read as data, no includes).
+
+    A password in a URL (written there by plain git) is shown as ``***``; such a
+    remote is refused when used (:func:`validate_url`).
+    """
     done = _config(repo, "--get-regexp", r"^remote\..*\.url$")
     out = {}
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         key, _, url = line.partition(" ")
         name = key[len("remote.") : -len(".url")]
         if _NAME.fullmatch(name):
-            out[name] = url
+            out[name] = redact_url(url)  # one written by plain git may hold a password: never shown
     return out
 
 

@@ -20,6 +20,8 @@ from soplib import CRITERIA, Store, load
 from soplib.cli import main
 from soplib.demo_data import sop_files as demo_files
 
+pytest_plugins = ["remotes"]  # the git servers of the sync tests (tests/remotes.py)
+
 ACTOR = "ani.pratiwi"
 
 MINIMAL = """\
