@@ -25,6 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from soplib import Store, load
+from soplib.demo_data import sop_files, staff_csv
+
 SSHD = "/usr/sbin/sshd"
 
 
@@ -198,3 +201,48 @@ def server_env(server: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
     for key, value in server.env.items():
         monkeypatch.setenv(key, value)
     return server
+
+
+# -- stores for the sync tests ------------------------------------------------------------
+
+# Demo staff (soplib/demo_data/staff.csv) and the roles the office gives them.
+SECRETARY = "197605142002121003"  # admin and approver
+CHAIR = "198107232008011004"  # document controller, chairs reviews
+MEMBER = "198202112007011006"  # review team
+READER = "198812052014031003"  # no role
+
+
+def office_store(path: Path) -> Store:
+    """The demo office: staff, roles (admin, approver, controller) and the four demo SOPs at v1."""
+    store = Store.init(path, time_zone="Asia/Makassar")
+    store.staff.import_csv(staff_csv(), by=SECRETARY)
+    store.grants.grant("admin", SECRETARY, by=SECRETARY)
+    store.grants.grant("approver", SECRETARY, by=SECRETARY)
+    store.grants.grant("controller", CHAIR, by=SECRETARY)
+    store.sops.add([load(p) for p in sop_files()], by=CHAIR)
+    return store
+
+
+def published(path: Path, server: Server, name: str = "office.git") -> str:
+    """Push the store at ``path`` to a new repository ``name`` on ``server`` (its first push); the URL."""
+    url = server.new_repo(name)
+    with Store.open(path) as store:
+        store.remotes.add("origin", url)
+        store.remotes.sync("origin", by=SECRETARY)
+    return url
+
+
+def debris(git_dir: Path) -> list[str]:
+    """What a killed process may leave in a repository: ref locks, temporary objects and packs."""
+    found = [
+        *git_dir.glob("refs/**/*.lock"),
+        *(p for p in git_dir.glob("*.lock") if p.name != "soplib.lock"),
+        *git_dir.glob("objects/*/tmp_obj_*"),
+        *git_dir.glob("objects/pack/tmp_*"),
+        *git_dir.glob("objects/incoming-*"),
+    ]
+    left = sorted(str(p.relative_to(git_dir)) for p in found)
+    journal = git_dir / "soplib.lock"  # the store lock: empty unless a writer died holding it
+    if journal.exists() and journal.stat().st_size:
+        left.append("soplib.lock (a journal)")
+    return left
