@@ -102,7 +102,7 @@ class Fetched:
 
 
 class _Shadow:
-    """A throw-away repository for one transfer: clean config, the store's refs as packed refs (to negotiate)."""
+    """A throw-away repository for one transfer: a clean config, the store's refs as packed refs."""
 
     def __init__(self, repo: Repository) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="soplib-sync-"))

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from soplib.people.staff import Staff
     from soplib.review.reviews import Reviews
     from soplib.sync.remotes import Remotes
-    from soplib.sync.remotes import Remotes
 
 MARKER = "soplib-store.json"
 SIGNING_KEY_ENV = "SOP_SIGNING_KEY"

@@ -180,7 +180,7 @@ def ssh_server(tmp_path: Path) -> Iterator[Server]:
     try:
         wait_for_port(port, process)
         command = (
-            f"ssh -F /dev/null -i {base / 'client_key'} -o IdentitiesOnly=yes -o BatchMode=yes "
+            f"ssh -F none -i {base / 'client_key'} -o IdentitiesOnly=yes -o BatchMode=yes "
             f"-o UserKnownHostsFile={base / 'known_hosts'} -o StrictHostKeyChecking=yes -p {port}"
         )
         yield Server("ssh", root, f"ssh://{getpass.getuser()}@127.0.0.1{root}/", {"GIT_SSH_COMMAND": command})

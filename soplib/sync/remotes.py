@@ -34,6 +34,7 @@ from sop_store.remote import (
     validate_remote_name,
 )
 from soplib.errors import ConflictError, NotFoundError, StoreError
+from soplib.ops import ACTION_TRAILER, read_operation
 from soplib.sync.integrate import Integrate, Refusal, discover
 from soplib.values import Value
 
@@ -49,12 +50,30 @@ REFUSED_TAGS = "refs/soplib/refused/tags/"
 
 @dataclass(frozen=True)
 class RefusedChange(Value):
-    """A local change the other side's history refuses: it stays in the history, left out of the files."""
+    """A local change the other side's history refuses: it stays in the history, left out of the files.
+
+    ``other`` is the other side's commit it conflicts with (the one that wrote the
+    same version, closed the session...), with its action and actor; None when no
+    single commit can be named.
+    """
 
     commit: str
     actor: str
     action: str
     reason: str
+    other: str | None = None
+    other_action: str | None = None
+    other_actor: str | None = None
+    integration: str | None = None  # the merge commit that left it out
+
+    @classmethod
+    def of(cls, refusal: Refusal, integration: str | None) -> RefusedChange:
+        other = refusal.other
+        return cls(
+            refusal.commit, refusal.actor, refusal.action, str(refusal.reason),
+            other.sha if other else None, other.value(ACTION_TRAILER) if other else None,
+            other.author.name if other else None, integration,
+        )  # fmt: skip
 
 
 How = Literal["up-to-date", "fast-forward", "merged", "pushed-only", "empty"]
@@ -112,7 +131,7 @@ class Remotes:
         for attempt in range(1, ATTEMPTS + 1):
             fetched = fetch(self._repo, url)
             how, head, refusals = self._integrate(fetched, by=by)
-            refused += [RefusedChange(r.commit, r.actor, r.action, str(r.reason)) for r in refusals]
+            refused += [RefusedChange.of(r, head) for r in refusals]
             if head is None:
                 return SyncResult(name, None, "empty", False, attempt)
             if head == fetched.main:
@@ -141,12 +160,36 @@ class Remotes:
                 repo.refs.update("refs/heads/main", remote, old=local)
             self._adopt_tags(fetched, refused=frozenset())
             return "fast-forward", remote, []
-        refusals = discover(repo, local=local, remote=remote)
-        op = Integrate(remote, local, tuple(r.commit for r in refusals))
+        found = discover(repo, local=local, remote=remote)
+        op = Integrate(remote, local, tuple(r.commit for r in found))
         applied = self._store.apply(op, by=by, merge=(remote, local))
         self._set_aside(frozenset(op.refused))
         self._adopt_tags(fetched, refused=frozenset(op.refused))
+        refusals: builtins.list[Refusal] = applied.result  # named with the other side's commits
         return "merged", applied.commit, refusals
+
+    def refused(self) -> builtins.list[RefusedChange]:
+        """Every local change an integration in this history left out, oldest first, with what refused it.
+
+        Their commits are still in the history (each merge's second parent reaches
+        them): ``store.snapshot(change.commit)`` reads the store as that change left it.
+        """
+        from soplib.audit.verify import history
+        from soplib.sync.integrate import name_conflicts
+
+        out: builtins.list[RefusedChange] = []
+        repo = self._repo
+        for merge in history(repo, repo.head()):
+            if not merge.is_merge or not merge.values("Sop-Refused"):
+                continue
+            op = read_operation(merge)
+            if not isinstance(op, Integrate):
+                continue
+            # The reasons are what the rules said then: the integration is replayed, writing nothing.
+            found = discover(repo, local=op.local, remote=op.remote)
+            named = name_conflicts(repo, found, local=op.local, remote=op.remote)
+            out += [RefusedChange.of(r, merge.sha) for r in named if r.commit in op.refused]
+        return out
 
     def _set_aside(self, refused: frozenset[str]) -> None:
         """Tags made by refused changes move to ``refs/soplib/refused/tags/``: kept, never pushed or claimed."""
@@ -205,10 +248,9 @@ class Remotes:
 
 def clone(url: str, path: Path | str) -> Store:
     """A new store at ``path`` holding the history of the store at ``url``; ``origin`` is ``url``."""
+    from sop_store import GitStore
     from soplib.ops import COMMITTER
     from soplib.store import MARKER, Store
-
-    from sop_store import GitStore
 
     target = Path(path)
     git = GitStore.init(target, committer=COMMITTER)
