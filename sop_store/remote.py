@@ -17,6 +17,7 @@ after ``--``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -39,6 +40,7 @@ _PROTOCOLS = (
     "-c", "protocol.https.allow=always",
 )  # fmt: skip
 _TIMEOUT = 3600.0
+_SHADOWS = "soplib-sync"  # folder of the per-transfer shadow repositories, in the store's git dir
 
 
 def validate_url(url: str) -> str:
@@ -105,7 +107,11 @@ class _Shadow:
     """A throw-away repository for one transfer: a clean config, the store's refs as packed refs."""
 
     def __init__(self, repo: Repository) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="soplib-sync-"))
+        # In the store's git dir, named by our pid: what a killed sync left is removed by the next one.
+        base = repo.git_dir / _SHADOWS
+        _remove_dead_shadows(base)
+        base.mkdir(exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=base))
         (self.path / "refs" / "heads").mkdir(parents=True)
         (self.path / "refs" / "tags").mkdir()
         (self.path / "objects").mkdir()
@@ -119,6 +125,25 @@ class _Shadow:
 
     def close(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _remove_dead_shadows(base: Path) -> None:
+    if not base.is_dir():
+        return
+    for entry in base.iterdir():
+        pid = entry.name.partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fetched_refs(path: Path, prefix: str) -> dict[str, str]:
@@ -142,7 +167,7 @@ def fetch(repo: Repository, url: str) -> Fetched:
         done = GitRunner(repo.git_dir).run(
             *_PROTOCOLS, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--",
             validate_url(url), f"+{BRANCH}:refs/soplib/main", "+refs/tags/*:refs/soplib/tags/*",
-            git_dir=shadow.path, timeout=_TIMEOUT,
+            git_dir=shadow.path, timeout=_TIMEOUT, die_with_us=True,
         )  # fmt: skip
         repo.objects.refresh()  # new packs arrived
         if not done.ok:
@@ -180,7 +205,7 @@ def push(repo: Repository, url: str, *, main: str, expected: str | None, tags: d
         done = GitRunner(repo.git_dir).run(
             *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", lease, "--", validate_url(url),
             *specs,
-            git_dir=shadow.path, timeout=_TIMEOUT,
+            git_dir=shadow.path, timeout=_TIMEOUT, die_with_us=True,
         )  # fmt: skip
     finally:
         shadow.close()

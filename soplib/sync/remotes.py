@@ -130,15 +130,21 @@ class Remotes:
         refused: builtins.list[RefusedChange] = []
         for attempt in range(1, ATTEMPTS + 1):
             fetched = fetch(self._repo, url)
+            log.debug("sync %s: fetched main %s, %d tags", name, fetched.main, len(fetched.tags))
             how, head, refusals = self._integrate(fetched, by=by)
-            refused += [RefusedChange.of(r, head) for r in refusals]
+            log.debug("sync %s: integrated (%s), head %s", name, how, head)
+            # Integrating again after a rejected push refuses the same local changes again: listed once.
+            seen = {r.commit for r in refused}
+            refused += [RefusedChange.of(r, head) for r in refusals if r.commit not in seen]
             if head is None:
                 return SyncResult(name, None, "empty", False, attempt)
             if head == fetched.main:
                 self._track(name, head)
                 return SyncResult(name, head, how, False, attempt, tuple(refused))
             tags = self._tags_to_push(fetched)
+            log.debug("sync %s: pushing %s and %d tags", name, head, len(tags))
             pushed = push(self._repo, url, main=head, expected=fetched.main, tags=tags)
+            log.debug("sync %s: push %s", name, "done" if pushed.ok else f"refused: {pushed.detail}")
             if pushed.ok:
                 self._track(name, head)
                 return SyncResult(
@@ -162,6 +168,7 @@ class Remotes:
             return "fast-forward", remote, []
         found = discover(repo, local=local, remote=remote)
         op = Integrate(remote, local, tuple(r.commit for r in found))
+        log.debug("merging local changes onto %s (%d refused)", remote, len(found))
         applied = self._store.apply(op, by=by, merge=(remote, local))
         self._set_aside(frozenset(op.refused))
         self._adopt_tags(fetched, refused=frozenset(op.refused))
@@ -192,7 +199,7 @@ class Remotes:
         return out
 
     def _set_aside(self, refused: frozenset[str]) -> None:
-        """Tags made by refused changes move to ``refs/soplib/refused/tags/``: kept, never pushed or claimed."""
+        """Tags made by refused changes move to ``refs/soplib/refused/tags/``: kept, not pushed or claimed."""
         refs = self._repo.refs
         with self._store.git.locked():
             for name, sha in refs.list("refs/tags/").items():
