@@ -17,6 +17,7 @@ after ``--``.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,8 @@ from sop_store.errors import InvalidInputError, StoreError
 from sop_store.gitcmd import GitResult, GitRunner
 from sop_store.refs import BRANCH
 from sop_store.repo import Repository
+
+log = logging.getLogger(__name__)
 
 _SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
 _SCP = re.compile(r"^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:[^:]")
@@ -200,23 +203,56 @@ def push(repo: Repository, url: str, *, main: str, expected: str | None, tags: d
     """
     shadow = _Shadow(repo)
     try:
+        # No --force of any kind: git itself refuses to move the remote's main to a commit that does
+        # not descend from it, and receive-pack refuses if main moved after it told us where it was.
         specs = [f"{main}:{BRANCH}", *(f"{sha}:refs/tags/{name}" for name, sha in sorted(tags.items()))]
-        lease = f"--force-with-lease={BRANCH}:{expected or ''}"
         done = GitRunner(repo.git_dir).run(
-            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", lease, "--", validate_url(url),
-            *specs,
+            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", "--", validate_url(url), *specs,
             git_dir=shadow.path, timeout=_TIMEOUT, die_with_us=True,
         )  # fmt: skip
     finally:
         shadow.close()
-    text = (done.stdout + done.stderr).decode("utf-8", "replace")
     if done.ok:
         return Pushed(True, False, "")
-    rejected = any(
-        w in text
-        for w in ("[rejected]", "stale info", "fetch first", "non-fast-forward", "atomic push failed")
-    )
-    return Pushed(False, rejected, done.error)
+    log.debug("push to %s (expected main %s) refused: %s %s", url, expected, done.stdout, done.stderr)
+    return _refusal(done)
+
+
+# Why git refused a ref, as --porcelain prints it: the remote moved (integrate again) or not.
+_MOVED = (
+    "stale info",
+    "fetch first",
+    "non-fast-forward",
+    "but expected",
+    "failed to update ref",
+    "cannot lock",
+)
+
+
+def _refusal(done: GitResult) -> Pushed:
+    """Read ``git push --porcelain``: the remote moved (integrate, retry), or it refused (say why)."""
+    reasons = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        flag, _, rest = line.partition("\t")
+        if flag == "!":
+            ref, _, why = rest.partition("\t")
+            reasons.append((ref.rpartition(":")[2], why))
+    said = [
+        line.removeprefix("remote:").strip()
+        for line in done.stderr.decode("utf-8", "replace").splitlines()
+        if line.startswith("remote:") and line.removeprefix("remote:").strip()
+    ]
+    # "atomic transaction failed"/"atomic push failed" only echo another refusal: over a local or
+    # daemon transport receive-pack's own reason ("cannot lock ref ...: is at X but expected Y")
+    # comes as a remote: line.
+    real = [(ref, why) for ref, why in reasons if "atomic" not in why] or reasons
+    whys = [why for _, why in real if "atomic" not in why] or said
+    declined = any("declined" in why for _, why in reasons)
+    moved = not declined and bool(whys) and all(any(m in why for m in _MOVED) for why in whys)
+    detail = "; ".join(f"{ref} {why}" for ref, why in real) or done.error
+    if said:
+        detail += " (the server said: " + " ".join(said)[:500] + ")"
+    return Pushed(False, moved, detail)
 
 
 def config_path(repo: Repository) -> Path:
