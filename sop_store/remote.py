@@ -17,11 +17,10 @@ after ``--``.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +42,7 @@ _PROTOCOLS = (
     "-c", "protocol.https.allow=always",
 )  # fmt: skip
 _TIMEOUT = 3600.0
-_SHADOWS = "soplib-sync"  # folder of the per-transfer shadow repositories, in the store's git dir
+_SHADOWS = "soplib-sync"  # the repository transfers run in, in the store's git dir
 
 
 def validate_url(url: str) -> str:
@@ -107,46 +106,42 @@ class Fetched:
 
 
 class _Shadow:
-    """A throw-away repository for one transfer: a clean config, the store's refs as packed refs."""
+    """The repository git transfers in: a clean config, the store's refs as packed refs (to negotiate).
+
+    One per store, ``<git dir>/soplib-sync/``, kept between transfers and used by
+    one at a time (an flock, freed by the kernel if the process is killed).
+    Kept because removing folders is slow on some disks (200 tag folders took
+    0.6 s to remove here): before each transfer only the files git left are
+    removed (the refs it fetched last time, a ``.lock`` of a killed git), folders
+    stay. Objects go to the store itself (``GIT_OBJECT_DIRECTORY``).
+    """
 
     def __init__(self, repo: Repository) -> None:
-        # In the store's git dir, named by our pid: what a killed sync left is removed by the next one.
-        base = repo.git_dir / _SHADOWS
-        _remove_dead_shadows(base)
-        base.mkdir(exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=base))
-        (self.path / "refs" / "heads").mkdir(parents=True)
-        (self.path / "refs" / "tags").mkdir()
-        (self.path / "objects").mkdir()
-        (self.path / "HEAD").write_text(f"ref: {BRANCH}\n")
-        (self.path / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = true\n")
-        refs = {BRANCH: repo.head(), **repo.refs.list("refs/tags/")}
-        lines = [f"{sha} {name}" for name, sha in sorted(refs.items()) if sha]
-        (self.path / "packed-refs").write_text(
-            "# pack-refs with: peeled fully-peeled sorted \n" + "".join(f"{x}\n" for x in lines)
-        )
+        self.path = repo.git_dir / _SHADOWS
+        (self.path / "refs" / "heads").mkdir(parents=True, exist_ok=True)
+        (self.path / "refs" / "tags").mkdir(exist_ok=True)
+        (self.path / "objects").mkdir(exist_ok=True)
+        self._fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            for path in (self.path / "refs").rglob("*"):
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+            for name in ("packed-refs.lock", "shallow", "shallow.lock", "FETCH_HEAD"):
+                (self.path / name).unlink(missing_ok=True)
+            (self.path / "HEAD").write_text(f"ref: {BRANCH}\n")
+            (self.path / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = true\n")
+            refs = {BRANCH: repo.head(), **repo.refs.list("refs/tags/")}
+            lines = [f"{sha} {name}" for name, sha in sorted(refs.items()) if sha]
+            (self.path / "packed-refs").write_text(
+                "# pack-refs with: peeled fully-peeled sorted \n" + "".join(f"{x}\n" for x in lines)
+            )
+        except BaseException:
+            os.close(self._fd)
+            raise
 
     def close(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-
-
-def _remove_dead_shadows(base: Path) -> None:
-    if not base.is_dir():
-        return
-    for entry in base.iterdir():
-        pid = entry.name.partition("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        os.close(self._fd)  # releases the flock
 
 
 def _fetched_refs(path: Path, prefix: str) -> dict[str, str]:

@@ -240,6 +240,7 @@ def debris(git_dir: Path) -> list[str]:
         *git_dir.glob("objects/*/tmp_obj_*"),
         *git_dir.glob("objects/pack/tmp_*"),
         *git_dir.glob("objects/incoming-*"),
+        *git_dir.glob("soplib-sync/**/*.lock"),  # where sync's git runs (its flock file is "lock")
     ]
     left = sorted(str(p.relative_to(git_dir)) for p in found)
     journal = git_dir / "soplib.lock"  # the store lock: empty unless a writer died holding it

@@ -172,7 +172,6 @@ def test_kill_9_at_random_moments_of_a_sync_then_sync_again(tmp_path: Path, file
             assert report.ok, report.findings
         assert debris(a_path) == [] and debris(tmp_path / "b") == []
         assert debris(file_server.path("office.git")) == []
-        assert not (a_path / "soplib-sync").exists() or not any((a_path / "soplib-sync").iterdir())
     b.close()
     killed = sum(v for k, v in stages.items() if k != "finished before the kill")
     assert killed >= KILLS, stages

@@ -268,11 +268,9 @@ def clone(url: str, path: Path | str) -> Store:
                 "the remote {url} has no store yet: create one here and sync it there", url=url
             )
         git.repo.refs.update("refs/heads/main", fetched.main, old=None)
-        for name, sha in fetched.tags.items():
-            if name.startswith(TAG_NAMESPACES):
-                git.repo.refs.update(f"refs/tags/{name}", sha, old=None)
+        tags = {f"refs/tags/{n}": s for n, s in fetched.tags.items() if n.startswith(TAG_NAMESPACES)}
+        git.repo.refs.pack_new({**tags, "refs/remotes/origin/main": fetched.main})
         add_remote(git.repo, "origin", url)
-        git.repo.refs.update("refs/remotes/origin/main", fetched.main, old=None)
         if not git.snapshot().exists(MARKER):
             raise NotFoundError(
                 "{url} holds a git repository but not a soplib store (no {marker})", url=url, marker=MARKER
