@@ -73,6 +73,14 @@ def is_ancestor(repo: Repository, ancestor: str | None, head: str | None) -> boo
     return done.status == 0
 
 
+def have_common_history(repo: Repository, a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` share at least one commit (``git merge-base`` finds one)."""
+    done = GitRunner(repo.git_dir).run("merge-base", "--end-of-options", _sha(a), _sha(b), timeout=3600)
+    if done.status not in (0, 1):
+        raise StoreError("cannot compare {a} with {b}: {reason}", a=a, b=b, reason=done.error)
+    return done.status == 0
+
+
 def only_in(repo: Repository, head: str | None, *, excluding: str | None) -> list[Commit]:
     """Commits reachable from ``head`` but not from ``excluding``, parents before children.
 

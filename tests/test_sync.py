@@ -156,3 +156,21 @@ def test_the_store_config_cannot_choose_the_ssh_program_or_a_credential_helper(
     done = sop(a, "sync", "--by", ADMIN, env=bare_env, ok=False)
     assert done.returncode == 1 and "cannot fetch" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_remote_holding_another_store_or_a_readme_is_refused(tmp_path: Path, file_server: Server) -> None:
+    env = file_server.environ()
+    other = file_server.new_repo("other.git")
+    seeded(tmp_path / "other").close()
+    with Store.open(tmp_path / "other") as store:
+        store.remotes.add("origin", other)
+        store.remotes.sync(by=ADMIN)
+    a = tmp_path / "a"
+    seeded(a).close()
+    before = subprocess.run(["git", "--git-dir", str(a), "rev-parse", "main"], capture_output=True, text=True)
+    sop(a, "remote", "add", "other", other, env=env)
+    done = sop(a, "sync", "other", "--by", ADMIN, env=env, ok=False)
+    assert done.returncode == 1 and "shares no commit" in done.stderr and "Traceback" not in done.stderr
+    after = subprocess.run(["git", "--git-dir", str(a), "rev-parse", "main"], capture_output=True, text=True)
+    assert before.stdout == after.stdout
+    assert file_server.git("other.git", "rev-parse", "main") != before.stdout

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sop_store.graph import is_ancestor
+from sop_store.graph import have_common_history, is_ancestor
 from sop_store.remote import (
     Fetched,
     add_remote,
@@ -33,7 +33,7 @@ from sop_store.remote import (
     remove_remote,
     validate_remote_name,
 )
-from soplib.errors import ConflictError, NotFoundError, StoreError
+from soplib.errors import ConflictError, NotFoundError, RefusedError, StoreError
 from soplib.ops import ACTION_TRAILER, read_operation
 from soplib.sync.integrate import Integrate, Refusal, discover
 from soplib.values import Value
@@ -166,6 +166,12 @@ class Remotes:
                 repo.refs.update("refs/heads/main", remote, old=local)
             self._adopt_tags(fetched, refused=frozenset())
             return "fast-forward", remote, []
+        if not have_common_history(repo, local, remote):
+            raise RefusedError(
+                "the remote's history shares no commit with this store's: it holds another store or another "
+                "project (a store syncs only with its own clones; for a new shared store use an empty "
+                "repository, without a README); nothing was changed"
+            )
         found = discover(repo, local=local, remote=remote)
         op = Integrate(remote, local, tuple(r.commit for r in found))
         log.debug("merging local changes onto %s (%d refused)", remote, len(found))
