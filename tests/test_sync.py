@@ -161,8 +161,9 @@ def test_the_store_config_cannot_choose_the_ssh_program_or_a_credential_helper(
 def test_a_remote_holding_another_store_or_a_readme_is_refused(tmp_path: Path, file_server: Server) -> None:
     env = file_server.environ()
     other = file_server.new_repo("other.git")
-    seeded(tmp_path / "other").close()
-    with Store.open(tmp_path / "other") as store:
+    # Another office's store (made the same second, an identical store would share its history).
+    with Store.init(tmp_path / "other", office_name="KPU Kabupaten Lombok Barat") as store:
+        store.sops.add([load(p) for p in sop_files()], by=ADMIN)
         store.remotes.add("origin", other)
         store.remotes.sync(by=ADMIN)
     a = tmp_path / "a"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sop_store.graph import have_common_history, is_ancestor
+from sop_store.graph import have_common_history, is_ancestor, only_in
 from sop_store.remote import (
     Fetched,
     add_remote,
@@ -91,6 +91,10 @@ class SyncResult(Value):
     refused: tuple[RefusedChange, ...] = ()
 
 
+class _LocalMoved(Exception):
+    """This store's main moved while a sync was integrating (someone recorded a change here)."""
+
+
 class Remotes:
     """The remotes of a store, and syncing with them."""
 
@@ -131,7 +135,11 @@ class Remotes:
         for attempt in range(1, ATTEMPTS + 1):
             fetched = fetch(self._repo, url)
             log.debug("sync %s: fetched main %s, %d tags", name, fetched.main, len(fetched.tags))
-            how, head, refusals = self._integrate(fetched, by=by)
+            try:
+                how, head, refusals = self._integrate(fetched, by=by)
+            except _LocalMoved:  # a change was recorded here meanwhile: integrate again, with it
+                log.info("main moved here while integrating; integrating again")
+                continue
             log.debug("sync %s: integrated (%s), head %s", name, how, head)
             # Integrating again after a rejected push refuses the same local changes again: listed once.
             seen = {r.commit for r in refused}
@@ -159,11 +167,19 @@ class Remotes:
         repo = self._repo
         remote, local = fetched.main, repo.head()
         if remote is None or remote == local or is_ancestor(repo, remote, local):
+            if remote is not None and local != remote:
+                # An integration made here and not pushed yet (a sync killed before its push): the
+                # tags of the changes it refused step aside now if they did not then.
+                ours = only_in(repo, local, excluding=remote)
+                self._set_aside(frozenset(v.split(" ", 1)[0] for c in ours for v in c.values("Sop-Refused")))
             self._adopt_tags(fetched, refused=frozenset())
             return "up-to-date", local, []
         if local is None or is_ancestor(repo, local, remote):
-            with self._store.git.locked():
-                repo.refs.update("refs/heads/main", remote, old=local)
+            try:
+                with self._store.git.locked():
+                    repo.refs.update("refs/heads/main", remote, old=local)
+            except ConflictError:
+                raise _LocalMoved from None
             self._adopt_tags(fetched, refused=frozenset())
             return "fast-forward", remote, []
         if not have_common_history(repo, local, remote):
@@ -175,7 +191,10 @@ class Remotes:
         found = discover(repo, local=local, remote=remote)
         op = Integrate(remote, local, tuple(r.commit for r in found))
         log.debug("merging local changes onto %s (%d refused)", remote, len(found))
-        applied = self._store.apply(op, by=by, merge=(remote, local))
+        try:
+            applied = self._store.apply(op, by=by, merge=(remote, local))
+        except ConflictError:
+            raise _LocalMoved from None
         self._set_aside(frozenset(op.refused))
         self._adopt_tags(fetched, refused=frozenset(op.refused))
         refusals: builtins.list[Refusal] = applied.result  # named with the other side's commits
@@ -206,6 +225,8 @@ class Remotes:
 
     def _set_aside(self, refused: frozenset[str]) -> None:
         """Tags made by refused changes move to ``refs/soplib/refused/tags/``: kept, not pushed or claimed."""
+        if not refused:
+            return
         refs = self._repo.refs
         with self._store.git.locked():
             for name, sha in refs.list("refs/tags/").items():
