@@ -55,6 +55,7 @@ def test_first_push_clone_and_sync_over_each_transport(tmp_path: Path, server: S
     assert first["pushed"] is True and first["integrated"] == "pushed-only"
     assert server.git("office.git", "rev-parse", "main").strip() == first["head"]
 
+    b.mkdir()  # an empty folder is a fine target
     cloned = sop(a, "clone", url, str(b), env=env)
     assert "4 SOPs" in cloned.stdout
     sop(a, "ack", READER_A, SOP, "--by", READER_A, env=env)
@@ -100,6 +101,11 @@ def test_clone_of_an_empty_or_foreign_remote_is_refused_leaving_nothing(
     done = sop(tmp_path / "y", "clone", url, str(tmp_path / "y"), env=env, ok=False)
     assert done.returncode == 1 and "not a soplib store" in done.stderr
     assert not (tmp_path / "y").exists()
+    # An empty folder given as the target stays as it was; nothing half-made is left beside it.
+    (tmp_path / "z").mkdir()
+    done = sop(tmp_path / "z", "clone", url, str(tmp_path / "z"), env=env, ok=False)
+    assert done.returncode == 1 and list((tmp_path / "z").iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain", "server", "z"]
 
 
 def test_a_url_carrying_a_password_is_refused_and_never_echoed(tmp_path: Path, file_server: Server) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from sop_store.remote import (
     remove_remote,
     validate_remote_name,
 )
-from soplib.errors import ConflictError, NotFoundError, RefusedError, StoreError
+from soplib.errors import ConflictError, InvalidInputError, NotFoundError, RefusedError, StoreError
 from soplib.ops import ACTION_TRAILER, read_operation
 from soplib.sync.integrate import Integrate, Refusal, discover
 from soplib.values import Value
@@ -287,7 +288,13 @@ def clone(url: str, path: Path | str) -> Store:
     from soplib.store import MARKER, Store
 
     target = Path(path)
-    git = GitStore.init(target, committer=COMMITTER)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InvalidInputError("{path} already exists and is not empty; choose a new folder", path=target)
+    # Built beside the target and renamed into place when complete: a failed or killed clone leaves
+    # no half-made store under the name asked for (an empty folder given as the target stays).
+    building = target.with_name(f".{target.name}.sop-clone-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    git = GitStore.init(building, committer=COMMITTER)
     try:
         fetched = fetch(git.repo, url)
         if fetched.main is None:
@@ -304,7 +311,8 @@ def clone(url: str, path: Path | str) -> Store:
             )
     except BaseException:
         git.close()
-        shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(building, ignore_errors=True)
         raise
     git.close()
+    os.replace(building, target)  # onto nothing, or onto the empty folder given
     return Store.open(target)
