@@ -163,7 +163,7 @@ class Applied:
 def execute(
     store: Store, op: Operation, *, by: str, at: datetime | None = None, merge: tuple[str, str] | None = None
 ) -> Applied:
-    """Apply ``op`` as ``by`` in one transaction; one commit if it staged anything (always for a ``merge``)."""
+    """Apply ``op`` as ``by`` in one transaction: one commit if it staged anything (always, for a merge)."""
     ctx_box: list[Context] = []
 
     def write_message(tx: Transaction) -> str:
