@@ -100,6 +100,7 @@ class Sync:
 # Where to aim each kill: after which log line, and a random delay after it (seconds).
 TARGETS = [
     (None, 0.9),  # anywhere in the sync (the delay is scaled by its length)
+    (None, 0.4),  # early: starting, fetching
     ("fetched main", 0.3),  # between fetch and the merge
     ("merging local changes", 0.012),  # while the merge commit is written
     ("pushing", 0.08),  # during the push
