@@ -61,7 +61,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # The git runner (GitPython, subprocess) is only needed to pack, check and sync.
+    # The git runner (subprocess) is only needed to pack, check and sync.
     if name in ("GitRunner", "GitResult"):
         from sop_store import gitcmd
 

@@ -134,11 +134,48 @@ class Refs:
             raise
 
     def delete(self, name: str) -> None:
-        """Remove a loose ref (soplib's own refs are never packed by soplib)."""
+        """Remove a ref: its loose file, and its line in ``packed-refs`` (where a clone puts its tags)."""
         try:
             (self.git_dir / name).unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError("cannot delete {ref}: {reason}", ref=name, reason=exc.strerror or exc) from exc
+        if name in self._packed():
+            self._write_packed({k: v for k, v in self._packed().items() if k != name})
+
+    def pack_new(self, refs: dict[str, str]) -> None:
+        """Create many refs at once in ``packed-refs`` (none of them may exist yet): what a clone does.
+
+        One file instead of a file (and folders) per tag: ``sop clone`` of a store
+        with hundreds of SOP versions writes one file, as ``git clone`` does.
+        """
+        for name, sha in refs.items():
+            if not _HEX40.fullmatch(sha) or not name.startswith("refs/"):
+                raise StoreError("cannot create ref {ref} at {sha}", ref=name, sha=sha)
+            if self.read(name) is not None:
+                raise ConflictError("{ref} exists already; nothing was written", ref=name)
+        self._write_packed({**self._packed(), **refs})
+
+    def _write_packed(self, refs: dict[str, str]) -> None:
+        # git's protocol: packed-refs.lock created exclusively, written, renamed over packed-refs.
+        path = self.git_dir / "packed-refs"
+        lock = path.with_name("packed-refs.lock")
+        fd = _create_ref_lock(lock)
+        try:
+            text = "# pack-refs with: peeled fully-peeled sorted \n"
+            text += "".join(f"{sha} {name}\n" for name, sha in sorted(refs.items()))
+            write_all(fd, text.encode())
+            os.close(fd)
+            fd = -1
+            os.replace(lock, path)
+        except BaseException as exc:
+            if fd >= 0:
+                os.close(fd)
+            lock.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StoreError(
+                    "cannot write {path}: {reason}", path=path, reason=exc.strerror or exc
+                ) from exc
+            raise
 
     def remove_lock(self, name: str, commit: str) -> bool:
         """Delete ``<ref>.lock`` if a dead writer of ``commit`` left it (empty, or naming ``commit``).

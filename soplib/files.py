@@ -204,6 +204,12 @@ def write_output(path: Path, data: bytes, *, force: bool = False) -> None:
     """
     if path.is_dir():
         raise InvalidInputError("{path} is a folder; give a file name", path=path)
+    if path.exists() and not path.is_file():
+        # A device, a pipe, a socket: renaming over it would replace it (run as root, --force over
+        # /dev/null turned it into a file and broke every program that opens it, git and ssh too).
+        raise InvalidInputError(
+            "{path} is not a regular file (a device or a pipe); give a file name", path=path
+        )
     folder = path.parent
     if not folder.is_dir():
         raise InvalidInputError(

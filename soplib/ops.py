@@ -33,7 +33,7 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sop_store import Commit, Repository, Transaction, format_message

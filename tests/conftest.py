@@ -20,6 +20,8 @@ from soplib import CRITERIA, Store, load
 from soplib.cli import main
 from soplib.demo_data import sop_files as demo_files
 
+pytest_plugins = ["remotes"]  # the git servers of the sync tests (tests/remotes.py)
+
 ACTOR = "ani.pratiwi"
 
 MINIMAL = """\
@@ -92,7 +94,7 @@ id,name,unit,position
 """
 # The head of office, who approves review sessions (an approver must be registered staff).
 HEAD = "196805121994031007"
-HEAD_ROW = f"{HEAD},\"Drs. H. Lalu Ahmad, M.Si.\",Sekretariat,Sekretaris\n"
+HEAD_ROW = f'{HEAD},"Drs. H. Lalu Ahmad, M.Si.",Sekretariat,Sekretaris\n'
 
 
 @pytest.fixture

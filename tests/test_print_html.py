@@ -14,9 +14,9 @@ from print_samples import ACTORS, long_sop, print_input
 
 from soplib import load, parse
 from soplib.demo_data import sop_files as demo_files
+from soplib.documents.procedure import procedures
 from soplib.outputs import Evaluation, OfficeProfile, Ratifier, Withdrawal, render_sop_html
 from soplib.outputs.flowchart import plan_flow
-from soplib.documents.procedure import procedures
 
 
 class Tables(HTMLParser):

@@ -9,6 +9,7 @@ import click
 from soplib.cli.main import by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
 from soplib.i18n import _
+from soplib.sync.remotes import RefusedChange
 
 
 @click.command()
@@ -88,11 +89,48 @@ def sync(ctx: click.Context, name: str, by: str, as_json: bool) -> None:
           pushed=_(", pushed") if result.pushed else "", head=result.head)
     )  # fmt: skip
     for r in result.refused:
-        click.echo(
-            _("refused here, kept in the history: commit {commit} ({action} by {actor}): {reason}",
-              commit=r.commit[:10], action=r.action, actor=r.actor, reason=r.reason),
-            err=True,
+        click.echo(refusal_line(r, name), err=True)
+
+
+def refusal_line(r: RefusedChange, remote_name: str) -> str:
+    """One line naming both sides of a refused change: ours (kept in the history) and theirs."""
+    if r.other:
+        return _(
+            "refused: this store's commit {commit} ({action} by {actor}) conflicts with {other} "
+            "({other_action} by {other_actor}) from {remote}: {reason}; {other_short} was kept, {commit} "
+            "stays in the history (`sop remote refused`)",
+            commit=r.commit[:10], action=r.action, actor=r.actor, other=r.other[:10],
+            other_action=r.other_action, other_actor=r.other_actor, remote=remote_name, reason=r.reason,
+            other_short=r.other[:10],
         )  # fmt: skip
+    return _(
+        "refused: this store's commit {commit} ({action} by {actor}) no longer applies after {remote}'s "
+        "changes: {reason}; it stays in the history (`sop remote refused`)",
+        commit=r.commit[:10], action=r.action, actor=r.actor, remote=remote_name, reason=r.reason,
+    )  # fmt: skip
+
+
+def _other(r: RefusedChange) -> str:
+    return f"{r.other[:10]} ({r.other_action} by {r.other_actor})" if r.other else ""
+
+
+@remote.command("refused")
+@json_option
+@click.pass_context
+def remote_refused(ctx: click.Context, as_json: bool) -> None:
+    """Local changes syncs left out because the other side's history refused them (kept in the history)."""
+    refused = open_store(ctx).remotes.refused()
+    if as_json:
+        emit_json([r.to_json() for r in refused])
+        return
+    if not refused:
+        empty(_("no refused changes: every change made here is in the store"))
+        return
+    table(
+        _("Refused changes"),
+        [_("commit"), _("action"), _("by"), _("conflicts with"), _("reason")],
+        [[r.commit[:10], r.action, r.actor, _other(r), r.reason] for r in refused],
+    )
 
 
 COMMANDS = [clone, remote, sync]

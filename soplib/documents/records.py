@@ -251,7 +251,7 @@ def read_record(snap: Snapshot, sop_id: str) -> SopRecord:
     if cached is not None:
         return cached
     try:
-        raw = json.loads(snap.repo.read_blob(blob))
+        raw = json.loads(snap.read(path))  # staged in a transaction: not yet an object (see read_registry)
     except (ValueError, RecursionError) as exc:
         raise RecordError(path, exc) from None
     record = _parse(sop_id, raw, path)

@@ -85,7 +85,9 @@ def read_registry(snap: Snapshot) -> dict[str, StaffMember]:
     out: dict[str, StaffMember] = {}
     # split("\n"), not splitlines(): a name may hold U+2028 or U+0085, which
     # json.dumps(ensure_ascii=False) writes as they are and splitlines() would cut.
-    for number, line in enumerate(snap.repo.read_blob(blob).decode("utf-8", "replace").split("\n"), start=1):
+    # snap.read, not repo.read_blob: in a transaction the registry may be staged, not yet an object
+    # (sync replays a staff import and then a write by the person it added, in one transaction).
+    for number, line in enumerate(snap.read(REGISTRY).decode("utf-8", "replace").split("\n"), start=1):
         if line:
             try:
                 raw = json.loads(line)

@@ -33,12 +33,25 @@ from soplib.ops import OP_TRAILER, Context, Operation, operation, read_operation
 
 @dataclass(frozen=True)
 class Refusal:
-    """A local operation the other side's history refuses, and why."""
+    """A local operation the other side's history refuses, why, and the other side's commit in the way."""
 
     commit: str
     actor: str
     action: str
     reason: SopError
+    other: Commit | None = None
+
+
+def name_conflicts(repo: Repository, refusals: list[Refusal], *, local: str, remote: str) -> list[Refusal]:
+    """``refusals``, each with the other side's commit it conflicts with (:mod:`soplib.sync.conflicts`)."""
+    if not refusals:
+        return refusals
+    from dataclasses import replace
+
+    from soplib.sync.conflicts import conflicting
+
+    theirs = [c for c in only_in(repo, remote, excluding=local) if not c.is_merge]
+    return [replace(r, other=conflicting(repo, repo.read_commit(r.commit), theirs)) for r in refusals]
 
 
 def local_changes(repo: Repository, *, local: str, remote: str) -> list[Commit]:
@@ -112,11 +125,13 @@ class Integrate(Operation):
         repo = ctx.tx.repo
         commits = local_changes(repo, local=self.local, remote=self.remote)
         refusals = apply_changes(ctx, commits, frozenset(self.refused))
+        refusals = name_conflicts(repo, refusals, local=self.local, remote=self.remote)
         ctx.tx.trailer(
             "Sop-Integrated", f"{len(commits) - len(refusals)} of {len(commits)} from {self.local[:10]}"
         )
         for refusal in refusals:
-            ctx.tx.trailer("Sop-Refused", f"{refusal.commit} {refusal.action} by {refusal.actor}")
+            other = f"; conflicts with {refusal.other.sha}" if refusal.other else ""
+            ctx.tx.trailer("Sop-Refused", f"{refusal.commit} {refusal.action} by {refusal.actor}{other}")
         ctx.subject = f"Integrate {len(commits)} change(s) onto {self.remote[:10]}"
         return refusals
 
