@@ -18,21 +18,21 @@ Nothing a person typed ever becomes an option: callers pass fixed options and
 put ``--end-of-options`` before revisions and URLs, and every id reaching here
 has been validated.
 
-Git runs through :mod:`subprocess` directly: GitPython's ``Git.execute`` cost
-110 ms to import and 5 ms more per command (it probes ``git version``), a third
-of what ``sop clone`` spent beside ``git clone`` itself.
+Git runs through GitPython's ``Git.execute``, imported only when git is actually
+needed (packing, fsck, sync): its import costs about 0.1 s, which ``sop show``
+and every other command that runs no git never pay.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import os
 import shutil
 import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from sop_store.errors import StoreError
 
@@ -133,30 +133,39 @@ class GitRunner:
     ) -> GitResult:
         """Run ``git <fixed settings> <args>``; the result, never an exception for a non-zero status.
 
-        The user's environment is kept (their ``~/.gitconfig``, credential helper,
-        ``GIT_SSH_COMMAND``, ssh-agent), with :meth:`env` on top. A command still
-        running after ``timeout`` seconds is killed (status -9).
+        The user's environment is kept (GitPython starts from ``os.environ``: their
+        ``~/.gitconfig``, credential helper, ``GIT_SSH_COMMAND``, ssh-agent), with
+        :meth:`env` on top; stdin is ``stdin`` or nothing, never inherited. A command
+        still running after ``timeout`` seconds is killed.
         """
-        import subprocess
+        import git
 
         command = ["git", *_FIXED, *args]
-        env = {**os.environ, **self.env(git_dir=git_dir), **(extra_env or {})}
-        try:
-            done = subprocess.run(
-                command,
-                input=stdin if stdin is not None else b"",
-                capture_output=True,
-                timeout=timeout,
-                env=env,
-                preexec_fn=die_with_parent if die_with_us else None,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            return GitResult(-9, _bytes(exc.stdout), _bytes(exc.stderr) + b"\ngit timed out")
-        except OSError as exc:
-            raise StoreError("cannot run git {command}: {reason}", command=args[0], reason=exc) from exc
-        return GitResult(done.returncode, done.stdout, done.stderr)
+        env = {**self.env(git_dir=git_dir), **(extra_env or {})}
+        with contextlib.ExitStack() as stack:
+            stream: BinaryIO | None = None
+            if stdin is not None:
+                stream = stack.enter_context(tempfile.TemporaryFile())
+                stream.write(stdin)
+                stream.seek(0)
+            try:
+                result: Any = git.Git().execute(
+                    command,
+                    istream=stream,
+                    with_extended_output=True,
+                    with_exceptions=False,
+                    stdout_as_string=False,
+                    kill_after_timeout=timeout,
+                    env=env,
+                    preexec_fn=die_with_parent if die_with_us else None,
+                )
+            except (OSError, git.exc.GitError) as exc:
+                raise StoreError("cannot run git {command}: {reason}", command=args[0], reason=exc) from exc
+        status, out, err = result
+        return GitResult(int(status), _bytes(out), _bytes(err))
 
 
 def _bytes(value: object) -> bytes:
-    return value if isinstance(value, bytes) else b""
+    if isinstance(value, bytes):
+        return value
+    return str(value or "").encode()

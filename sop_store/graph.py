@@ -26,7 +26,7 @@ def _sha(value: str) -> str:
     return value
 
 
-def _rev_list(repo: Repository, head: str, excluding: str | None) -> list[str]:
+def _rev_list(repo: Repository, head: str, excluding: str | None, *, merges: bool = False) -> list[str]:
     """``git rev-list head ^excluding``: the commits ``head`` has and ``excluding`` has not (any order).
 
     git walks by commit date and stops as soon as only commits both histories
@@ -35,7 +35,7 @@ def _rev_list(repo: Repository, head: str, excluding: str | None) -> list[str]:
     It runs isolated from the store's config, without replacement refs, and
     the store's grafts and shallow file are not where git looks (gitcmd).
     """
-    args = ["rev-list", "--end-of-options", _sha(head)]
+    args = ["rev-list", *(["--merges"] if merges else []), "--end-of-options", _sha(head)]
     if excluding:
         args.append(f"^{_sha(excluding)}")
     done = GitRunner(repo.git_dir).run(*args, timeout=3600)
@@ -81,6 +81,13 @@ def have_common_history(repo: Repository, a: str, b: str) -> bool:
     return done.status == 0
 
 
+def merges_only_in(repo: Repository, head: str | None, *, excluding: str | None) -> list[Commit]:
+    """The merge commits among :func:`only_in`'s (any order): git lists them, only they are read."""
+    if head is None:
+        return []
+    return [repo.read_commit(sha) for sha in _rev_list(repo, head, excluding, merges=True)]
+
+
 def only_in(repo: Repository, head: str | None, *, excluding: str | None) -> list[Commit]:
     """Commits reachable from ``head`` but not from ``excluding``, parents before children.
 
@@ -95,17 +102,19 @@ def only_in(repo: Repository, head: str | None, *, excluding: str | None) -> lis
     wanted = set(_rev_list(repo, head, excluding))
     order: list[Commit] = []
     done: set[str] = set()
+    read: dict[str, Commit] = {}  # each commit read once
     stack: list[tuple[str, bool]] = [(head, False)]
     while stack:
         sha, expanded = stack.pop()
         if expanded:
-            order.append(repo.read_commit(sha))
+            order.append(read.pop(sha))
             continue
         if sha in done or sha not in wanted:
             continue
         done.add(sha)
         stack.append((sha, True))
-        for parent in reversed(repo.read_commit(sha).parents):
+        read[sha] = commit = repo.read_commit(sha)
+        for parent in reversed(commit.parents):
             if parent not in done and parent in wanted:
                 stack.append((parent, False))
     return order

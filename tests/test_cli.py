@@ -170,7 +170,8 @@ def test_update_show_history_and_diff(populated: list[Path], cli: CliRun, tmp_pa
     )
     step = next(i for i in shown["items"] if i["key"] == "prosedur/2")
     assert step["text"].startswith("Pengelola BMN memeriksa ketersediaan dan kondisi barang.")
-    assert (step["start_line"], step["kind"]) == (14, "list_item")
+    line = shown["text"].splitlines().index(step["text"].splitlines()[0]) + 1  # 1-based, in the shown text
+    assert (step["start_line"], step["kind"]) == (line, "list_item")
     old = json.loads(cli("show", "KPU-NTB-SOP-04", "-v", "1", "--json").output)
     assert old["status"] == "superseded" and old["commit"] != shown["commit"]
 
@@ -287,12 +288,17 @@ def test_every_foundation_command_has_its_own_section() -> None:
         ["history", "--", "--upload-pack=touch /tmp/pwned"],
         ["show", "../../etc/passwd"],
         ["diff", "--", "-c", "1", "2"],
-        ["show", "kpu-ntb-sop-01"],
     ],
 )
 def test_hostile_ids_are_refused_before_git(populated: list[Path], cli: CliRun, args: list[str]) -> None:
     r = cli(*args)
     assert r.exit_code == 1 and r.output.startswith("error: invalid SOP id ") and r.output.count("\n") == 1
+
+
+def test_a_lower_case_id_gets_the_real_one_suggested(populated: list[Path], cli: CliRun) -> None:
+    r = cli("show", "kpu-ntb-sop-01")
+    assert r.exit_code == 1 and r.output.count("\n") == 1
+    assert r.output.startswith("error: no SOP kpu-ntb-sop-01") and "did you mean KPU-NTB-SOP-01?" in r.output
 
 
 @pytest.mark.parametrize("by", ["-c", "--output=/tmp/x", "a b", "../x"])

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sop_store.graph import have_common_history, is_ancestor, only_in
+from sop_store.graph import have_common_history, is_ancestor, merges_only_in
 from sop_store.remote import (
     Fetched,
     add_remote,
@@ -171,7 +171,7 @@ class Remotes:
             if remote is not None and local != remote:
                 # An integration made here and not pushed yet (a sync killed before its push): the
                 # tags of the changes it refused step aside now if they did not then.
-                ours = only_in(repo, local, excluding=remote)
+                ours = merges_only_in(repo, local, excluding=remote)  # only integrations refuse
                 self._set_aside(frozenset(v.split(" ", 1)[0] for c in ours for v in c.values("Sop-Refused")))
             self._adopt_tags(fetched, refused=frozenset())
             return "up-to-date", local, []
