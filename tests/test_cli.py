@@ -170,7 +170,7 @@ def test_update_show_history_and_diff(populated: list[Path], cli: CliRun, tmp_pa
     )
     step = next(i for i in shown["items"] if i["key"] == "prosedur/2")
     assert step["text"].startswith("Pengelola BMN memeriksa ketersediaan dan kondisi barang.")
-    assert (step["start_line"], step["kind"]) == (14, "list_item")
+    assert (step["start_line"], step["kind"]) == (22, "list_item")  # after the declared history block
     old = json.loads(cli("show", "KPU-NTB-SOP-04", "-v", "1", "--json").output)
     assert old["status"] == "superseded" and old["commit"] != shown["commit"]
 
@@ -287,12 +287,18 @@ def test_every_foundation_command_has_its_own_section() -> None:
         ["history", "--", "--upload-pack=touch /tmp/pwned"],
         ["show", "../../etc/passwd"],
         ["diff", "--", "-c", "1", "2"],
-        ["show", "kpu-ntb-sop-01"],
     ],
 )
 def test_hostile_ids_are_refused_before_git(populated: list[Path], cli: CliRun, args: list[str]) -> None:
     r = cli(*args)
     assert r.exit_code == 1 and r.output.startswith("error: invalid SOP id ") and r.output.count("\n") == 1
+
+
+def test_a_lower_case_id_is_answered_with_the_id_it_means(populated: list[Path], cli: CliRun) -> None:
+    r = cli("show", "kpu-ntb-sop-01")
+    assert r.exit_code == 1 and r.output == (
+        "error: no SOP kpu-ntb-sop-01; SOP ids are upper case: did you mean KPU-NTB-SOP-01?\n"
+    )
 
 
 @pytest.mark.parametrize("by", ["-c", "--output=/tmp/x", "a b", "../x"])
