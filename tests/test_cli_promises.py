@@ -100,3 +100,13 @@ def test_an_output_file_is_new_or_forced_and_never_inside_the_store(
     assert missing.exit_code == 1 and missing.output.startswith("error: folder ")
     assert _head(store_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out" + target.suffix, "store"])
+
+
+def test_the_command_list_of_sop_help_has_no_docstring_indentation() -> None:
+    # A docstring continued on an indented line once showed as "with its     flowchart".
+    done = subprocess.run([str(SOP), "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    commands = done.stdout.split("Commands:", 1)[1]
+    descriptions = [line.strip() for line in commands.splitlines() if line.strip()]
+    assert descriptions and not [d for d in descriptions if "  " in d.split(" ", 1)[-1].strip()], commands
+    assert "with its flowchart" in " ".join(descriptions)
