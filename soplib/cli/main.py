@@ -72,7 +72,7 @@ def _format_commands(group: click.Group, ctx: click.Context, formatter: click.He
     for name in group.list_commands(ctx):
         cmd = group.get_command(ctx, name)
         if cmd is not None and not cmd.hidden:
-            rows.append((name, _(cmd.help.split("\n\n", 1)[0]) if cmd.help else ""))
+            rows.append((name, _(" ".join(cmd.help.split("\n\n", 1)[0].split())) if cmd.help else ""))
     if rows:
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)

@@ -440,7 +440,7 @@ def log(ctx: click.Context, session_id: str, as_json: bool) -> None:
             [
                 e.seq, e.when.isoformat() if e.when else "", e.by, _(e.type), getattr(e, "sop", ""),
                 getattr(e, "key", None) or getattr(e, "after", None) or getattr(e, "section", None) or "",
-                _(getattr(e, "action", "") or ""), getattr(e, "reason", None) or "",
+                _(a) if (a := getattr(e, "action", "")) else "", getattr(e, "reason", None) or "",
             ]
             for e in entries
         ],

@@ -124,12 +124,12 @@ def export(
     address: str | None,
 ) -> None:
     """Write an SOP as an editable Word document in the SOP AP layout (to sign in Word)."""
-    from soplib.i18n import current_language
+    from soplib.cli.output import document_language
     from soplib.word import write_docx
     from soplib.word.context import export_context
 
     document, context = export_context(
-        open_store(ctx), sop_id, version=version, office=office, address=address, language=current_language()
+        open_store(ctx), sop_id, version=version, office=office, address=address, language=document_language()
     )
     write_file(output, write_docx(document, context), force=force)
     click.echo(f"{document.id} v{context.version}")
