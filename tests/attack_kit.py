@@ -69,14 +69,14 @@ def run(
         cmd,
         cwd=cwd,
         env=dict(env) if env is not None else clean_env(),
-        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdin=subprocess.PIPE,  # not /dev/null: other people's tests on this machine have replaced it
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
         preexec_fn=preexec,
     )
     try:
-        out, err = proc.communicate(input, timeout=timeout)
+        out, err = proc.communicate(input or b"", timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
@@ -141,11 +141,18 @@ BAD_OUTPUT = ("Traceback", "internal error", "validation error", "pydantic", "Fo
 
 
 def assert_clean_exit(result: Sop) -> None:
-    """Exit 0, or exit 1 with exactly one line ``error: ...``: no traceback, no internal error, no dump."""
+    """Exit 0, or exit 1 with exactly one line ``error: ...``: no traceback, no internal error, no dump.
+
+    ``sop audit verify --json`` with findings exits 1 with its JSON on stdout and
+    nothing on stderr; that is clean too.
+    """
     assert result.code in (0, 1), result.where
     for bad in BAD_OUTPUT:
         assert bad not in result.err and bad not in result.out, result.where
     if result.code == 1:
+        if not result.err.strip() and result.args[:2] == ("audit", "verify") and "--json" in result.args:
+            assert not result.json()["ok"], result.where
+            return
         lines = result.err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), result.where
 
@@ -161,9 +168,17 @@ def assert_one_line_error(result: Sop, *names: str) -> None:
 # -- git plumbing, as an insider would use it ----------------------------------------------------
 
 
+_NO_CONFIG = Path(tempfile.mkdtemp(prefix="soplib-attack-git-")) / "empty.gitconfig"
+_NO_CONFIG.touch()
+
+
 def git_env(**extra: str) -> dict[str, str]:
-    """git for the attacker's own plumbing: no user or system config of this machine."""
-    return clean_env(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, **extra)
+    """git for the attacker's own plumbing: no user or system config of this machine.
+
+    An empty file of our own, not /dev/null: a `git config --global` run by anyone
+    with GIT_CONFIG_GLOBAL=/dev/null would replace the device by a file.
+    """
+    return clean_env(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=str(_NO_CONFIG), **extra)
 
 
 def git(
@@ -517,3 +532,52 @@ def only_changed(
 def blob_id(data: bytes) -> str:
     """The id git gives ``data`` as a blob (computed, not written)."""
     return hashlib.sha1(b"blob %d\0%s" % (len(data), data), usedforsecurity=False).hexdigest()
+
+
+# -- small inputs for the real CLI ---------------------------------------------------------------------
+
+SOP_TEXT = """\
+---
+id: {id}
+title: {title}
+unit: Sekretariat
+review_interval_months: 12
+---
+# Prosedur
+
+1. {step}
+2. Petugas mencatat permohonan dalam register.
+3. Petugas menyampaikan jawaban kepada pemohon.
+"""
+
+STAFF = [
+    ("198001012005011001", "Ani Pratiwi", "Sekretariat", "Kepala Subbagian"),
+    ("198202022006042002", "Budi Santoso", "Sekretariat", "Pengadministrasi Umum"),
+    ("199003032015031003", "Citra Dewi", "Sekretariat", "Operator"),
+    ("199104042019032004", "Dedi Kurniawan", "Sekretariat", "Pengelola Informasi"),
+    ("199205052020121005", "Eka Putri", "Sekretariat", "Arsiparis"),
+]
+
+
+def sop_file(folder: Path, doc_id: str, title: str = "Pelayanan Permohonan", step: str = "") -> Path:
+    """A valid SOP file for ``sop add`` / ``sop update``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{doc_id}-{blob_id(step.encode())[:8]}.md"
+    path.write_text(
+        SOP_TEXT.format(id=doc_id, title=title, step=step or "Pemohon mengisi formulir."), encoding="utf-8"
+    )
+    return path
+
+
+def staff_file(folder: Path, people: Iterable[tuple[str, str, str, str]] = STAFF) -> Path:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", "name", "unit", "position"])
+    writer.writerows(people)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "staff.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
