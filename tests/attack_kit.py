@@ -509,6 +509,15 @@ def loose_write(store: Path, kind: str, data: bytes) -> str:
     return sha
 
 
+def many_loose_objects(store: Path, count: int = 8000) -> None:
+    """As many loose objects as thousands of commits leave: the next write packs the store."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(count):
+        loose_write(store, "blob", rng.randbytes(32))
+
+
 def loose_head(store: Path) -> str:
     return (store / "refs" / "heads" / "main").read_text().strip()
 

@@ -25,7 +25,6 @@ by verify against the auditor's own allowed signers file.
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from attack_kit import (
     loose_read,
     loose_set_head,
     loose_write,
+    many_loose_objects,
     ok,
     sop,
     sop_file,
@@ -261,13 +261,6 @@ def resign_head(store: Path, armor: str | Path) -> str:
     new = loose_write(store, "commit", b"\n".join([*lines, sig.encode()]) + b"\n\n" + message)
     loose_set_head(store, new)
     return new
-
-
-def many_loose_objects(store: Path, count: int = 8000) -> None:
-    """As many loose objects as thousands of commits leave: the next write packs the store."""
-    rng = random.Random(7)
-    for _ in range(count):
-        loose_write(store, "blob", rng.randbytes(32))
 
 
 # -- the run ----------------------------------------------------------------------------------------------
