@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
+import stat
 import zipfile
 from pathlib import Path
 
@@ -263,3 +265,22 @@ def test_the_limit_is_what_fails_the_write(demo: Path, tmp_path: Path) -> None:
     ok(sop(demo, "audit", "pack", "-o", str(target), preexec=limits(file_size=64 << 20)))
     with zipfile.ZipFile(target) as archive:
         assert archive.testzip() is None
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_force_over_a_device_writes_through_it_and_never_replaces_it(
+    demo: Path, tmp_path: Path, output: str
+) -> None:
+    """`-o /dev/null --force` must not turn the device into a file (a rename over it would, for everyone).
+
+    A private copy of /dev/null (same device numbers) in the test's folder stands in for it.
+    """
+    if os.geteuid() != 0:
+        pytest.fail("making a device node needs root (CI runs as root)")
+    device = tmp_path / "null"
+    os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    args = [a.format(out=device) for a in OUTPUTS[output]]
+    result = sop(demo, *args, "--force")
+    assert_clean_exit(result)
+    assert stat.S_ISCHR(device.lstat().st_mode), "the device was replaced by a regular file"
+    assert {p.name for p in tmp_path.iterdir()} == {"null", "store"}, "a temporary file was left beside it"
