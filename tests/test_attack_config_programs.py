@@ -309,28 +309,25 @@ def run_everything(store: Path, work: Path, trap: Trap, keys: dict[str, Path]) -
     receipt = work / "receipt.json"
     must("audit", "anchor", "--by", BY, "--out", str(receipt))
     must("audit", "report", "-o", str(work / "report.html"))
-    must("audit", "report", "--format", "csv", "-o", str(work / "report.csv"))
     must("audit", "pack", "-o", str(work / "pack.zip"))
     must("print", A, "-o", str(work / "a.html"))
+    # Reads (each namespace once; they all read objects the same way).
     reads = [
-        ["list"], ["show", A], ["show", A, "--json"], ["history", A], ["diff", A, "1", "2"], ["blame", A],
-        ["audit", "history", A], ["coverage"], ["pending", STAFF_IDS[3]], ["staff", "list"], ["due"],
-        ["review", "list"], ["review", "status", sid], ["review", "log", sid], ["briefing", "show", bid],
+        ["list"], ["show", A, "--json"], ["diff", A, "1", "2"], ["audit", "history", A], ["coverage"],
+        ["review", "status", sid], ["briefing", "show", bid],
     ]  # fmt: skip
     for args in reads:
         must(*args)
     step("audit", "verify")
     strict = ["--allowed-signers", str(keys["mine"]), "--require-signatures", "--receipt", str(receipt)]
-    check_forged_signatures_reported(store, work, strict, forged, trap, env)
 
     # Packing: once thousands of objects are loose, the next write packs them (git runs here).
     assert not list((store / "objects" / "pack").glob("*.pack"))
     many_loose_objects(store)
     must("ack", STAFF_IDS[3], A, "--by", BY)
     assert list((store / "objects" / "pack").glob("*.pack")), "the store did not pack itself"
-    for args in (["list"], ["show", A], ["coverage"], ["audit", "history", A]):
+    for args in (["list"], ["show", A]):
         must(*args)
-    step("audit", "verify")
     check_forged_signatures_reported(store, work, strict, forged, trap, env)
 
 
