@@ -25,25 +25,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from attack_kit import (
-    GiB,
-    Sop,
+from attack_forge import (
     ack_hash,
     ack_records,
-    assert_clean_exit,
-    assert_one_line_error,
-    assert_verified,
     demo_store,
     dump,
     files,
     forge,
     git,
     last_commit,
-    limits,
-    ok,
     read,
     read_json,
     session_id,
+)
+from attack_kit import (
+    GiB,
+    Sop,
+    assert_clean_exit,
+    assert_one_line_error,
+    assert_verified,
+    limits,
+    ok,
     sop,
     sop_file,
 )

@@ -22,21 +22,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from attack_kit import (
+from attack_forge import (
     ack_hash,
     ack_records,
-    assert_clean_exit,
-    assert_one_line_error,
-    assert_reported,
-    assert_verified,
     dump,
     files,
     forge,
     git,
     head,
     last_commit,
-    ok,
     read,
+)
+from attack_kit import (
+    assert_clean_exit,
+    assert_one_line_error,
+    assert_reported,
+    assert_verified,
+    ok,
     sop,
     sop_file,
     staff_file,

@@ -29,19 +29,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from attack_forge import (
+    git_env,
+    loose_head,
+    loose_read,
+    loose_set_head,
+    loose_write,
+    many_loose_objects,
+)
 from attack_kit import (
     Sop,
     allowed_signers,
     assert_clean_exit,
     clean_env,
     finding_text,
-    git_env,
     keygen,
-    loose_head,
-    loose_read,
-    loose_set_head,
-    loose_write,
-    many_loose_objects,
     ok,
     sop,
     sop_file,

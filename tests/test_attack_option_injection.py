@@ -21,18 +21,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from attack_forge import (
+    dump,
+    forge,
+    git,
+    last_commit,
+    many_loose_objects,
+    read_json,
+)
 from attack_kit import (
     Sop,
     assert_clean_exit,
     clean_env,
-    dump,
-    forge,
-    git,
     keygen,
-    last_commit,
-    many_loose_objects,
     ok,
-    read_json,
     sop,
     sop_file,
     staff_file,

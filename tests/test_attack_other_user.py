@@ -27,14 +27,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from attack_forge import (
+    demo_store,
+    git,
+    packed,
+)
 from attack_kit import (
     Sop,
     assert_clean_exit,
     clean_env,
-    demo_store,
-    git,
     ok,
-    packed,
     run,
     sop,
 )

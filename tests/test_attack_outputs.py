@@ -33,18 +33,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from attack_kit import (
-    assert_clean_exit,
-    assert_one_line_error,
+from attack_forge import (
     briefing_id,
     demo_store,
     dump,
     forge,
     last_commit,
-    limits,
-    ok,
     read_json,
     session_id,
+)
+from attack_kit import (
+    assert_clean_exit,
+    assert_one_line_error,
+    limits,
+    ok,
     sop,
     staff_file,
 )

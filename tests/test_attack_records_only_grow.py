@@ -23,11 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from attack_kit import (
+from attack_forge import (
     ack_records,
-    assert_one_line_error,
-    assert_reported,
-    assert_verified,
     briefing_id,
     demo_store,
     dump,
@@ -35,12 +32,17 @@ from attack_kit import (
     forge,
     last_commit,
     message_of,
-    ok,
     only_changed,
     read,
     read_json,
     rechain,
     session_id,
+)
+from attack_kit import (
+    assert_one_line_error,
+    assert_reported,
+    assert_verified,
+    ok,
     sop,
 )
 

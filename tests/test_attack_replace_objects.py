@@ -31,26 +31,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from attack_forge import (
+    dump,
+    files,
+    git,
+    git_bytes,
+    head,
+    packed,
+    read,
+    read_json,
+    write_tree,
+)
 from attack_kit import (
     allowed_signers,
     assert_clean_exit,
     assert_reported,
     assert_verified,
     clean_env,
-    dump,
-    files,
-    git,
-    git_bytes,
-    head,
     keygen,
     ok,
-    packed,
-    read,
-    read_json,
     sop,
     sop_file,
     staff_file,
-    write_tree,
 )
 
 A, B = "KPU-RPL-01", "KPU-RPL-02"

@@ -26,20 +26,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from attack_kit import (
-    assert_one_line_error,
-    assert_reported,
-    assert_verified,
+from attack_forge import (
     briefing_id,
     demo_store,
     dump,
     files,
     forge,
     last_commit,
-    ok,
     read,
     read_json,
     session_id,
+)
+from attack_kit import (
+    assert_one_line_error,
+    assert_reported,
+    assert_verified,
+    ok,
     sop,
 )
 
