@@ -10,6 +10,7 @@ the way anyone who reads soplib's source could.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -29,7 +30,9 @@ ZERO_HASH = "0" * 64
 # -- git plumbing, as an insider would use it ----------------------------------------------------
 
 
-_NO_CONFIG = Path(tempfile.mkdtemp(prefix="soplib-attack-git-")) / "empty.gitconfig"
+_SCRATCH = Path(tempfile.mkdtemp(prefix="soplib-attack-"))  # removed when the test process ends
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
+_NO_CONFIG = _SCRATCH / "empty.gitconfig"
 _NO_CONFIG.touch()
 
 
@@ -222,7 +225,7 @@ def demo_store(target: Path) -> Path:
     store of its own: bare repositories hold no absolute paths).
     """
     if "store" not in _DEMO:
-        root = Path(tempfile.mkdtemp(prefix="soplib-attack-demo-"))
+        root = Path(tempfile.mkdtemp(prefix="demo-", dir=_SCRATCH))
         result = sop(None, "demo", "--dir", str(root / "demo"), cwd=root, timeout=300)
         assert result.code == 0, result.where
         _DEMO["store"] = root / "demo"
