@@ -1,0 +1,228 @@
+"""Attack: valid JSON of the wrong shape in a record, written by a soplib-looking commit (issue 10, point 6).
+
+Each record soplib keeps is JSON (or a JSON line) with a schema: a review
+session's header and its log entries, the staff registry, a briefing, the
+acknowledgement chain head, an SOP's record. The attacker commits, with plumbing
+and a message copied from a real soplib commit, a record that is still valid
+JSON but not of its schema: an array instead of an object, a number where text
+belongs, text where a number belongs, a list where an object belongs, a
+missing field. Once, such a session header passed verify and then `coverage`,
+`staff list`, `ack`, `review list` and `audit report` failed with internal
+errors (one with a 19-line pydantic dump).
+
+Expected defence: verify reports every record that does not match its schema
+(a finding naming the record, its path or the commit); every command that reads
+the record fails with one line naming it (exit 1, no traceback, no "internal
+error", no pydantic dump).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from attack_forge import (
+    briefing_id,
+    demo_store,
+    dump,
+    files,
+    forge,
+    last_commit,
+    read,
+    read_json,
+    session_id,
+)
+from attack_kit import (
+    assert_one_line_error,
+    assert_reported,
+    assert_verified,
+    ok,
+    sop,
+)
+
+SOP1 = "KPU-NTB-SOP-01"
+PERSON = "199306102020121004"  # in the demo registry
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_store(tmp_path_factory.mktemp("shapes") / "demo")
+
+
+@pytest.fixture
+def store(template: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(template, tmp_path / "store", symlinks=True))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record: where it is, what reads it, what a message may call it."""
+
+    path: Callable[[Path], str]
+    readers: Callable[[Path], list[list[str]]]
+    names: Callable[[Path], list[str]]
+    registry: bool = False  # a JSON-lines file: the shape is changed on one line
+
+
+def _session(store: Path) -> str:
+    return f"reviews/{session_id(store)}/session.json"
+
+
+def _log_entry(store: Path) -> str:
+    return sorted(p for p in files(store) if p.startswith(f"reviews/{session_id(store)}/log/"))[1]
+
+
+def _report(store: Path) -> list[str]:
+    return ["audit", "report", "--format", "json", "--force", "-o", str(store.parent / "report.json")]
+
+
+KINDS: dict[str, Kind] = {
+    "session header": Kind(
+        _session,
+        lambda s: [["review", "list"], ["review", "status", session_id(s)], _report(s)],
+        lambda s: [session_id(s), "session.json"],
+    ),
+    "log entry": Kind(
+        _log_entry,
+        lambda s: [["review", "status", session_id(s)], ["review", "log", session_id(s)], _report(s)],
+        lambda s: [session_id(s), _log_entry(s).rsplit("/", 1)[-1]],
+    ),
+    "staff registry": Kind(
+        lambda s: "staff/registry.jsonl",
+        lambda s: [["staff", "list"], ["coverage"], ["ack", PERSON, SOP1, "--by", "ani.pratiwi"], _report(s)],
+        lambda s: ["registry.jsonl", "staff registry"],
+        registry=True,
+    ),
+    "briefing": Kind(
+        lambda s: f"briefings/{briefing_id(s)}.json",
+        lambda s: [["briefing", "list"], ["briefing", "show", briefing_id(s)]],
+        lambda s: [briefing_id(s)],
+    ),
+    "chain head": Kind(
+        lambda s: "acks/chain.json",
+        lambda s: [["ack", PERSON, "KPU-NTB-SOP-05", "--by", "ani.pratiwi"]],
+        lambda s: ["chain.json"],
+    ),
+    "SOP record": Kind(
+        lambda s: f"sops/{SOP1}.json",
+        lambda s: [
+            ["list"],
+            ["show", SOP1],
+            ["coverage"],
+            ["ack", PERSON, SOP1, "--by", "ani.pratiwi"],
+            _report(s),
+        ],
+        lambda s: [SOP1],
+    ),
+}
+
+Shape = Callable[[Any], Any]
+
+
+def _set(key: str, value: Any) -> Shape:
+    def change(record: Any) -> Any:
+        record[key] = value
+        return record
+
+    return change
+
+
+def _drop(key: str) -> Shape:
+    def change(record: Any) -> Any:
+        del record[key]
+        return record
+
+    return change
+
+
+def _first(key: str, inner: Shape) -> Shape:
+    def change(record: Any) -> Any:
+        record[key][0] = inner(record[key][0])
+        return record
+
+    return change
+
+
+SHAPES: dict[str, dict[str, Shape]] = {
+    "session header": {
+        "an array": lambda r: [r],
+        "team as text": _set("team", "ani.pratiwi"),
+        "pinned versions as text": _set("pinned", {SOP1: "satu"}),
+        "status a number": _set("status", 7),
+        "no start time": _drop("started_at"),
+    },
+    "log entry": {
+        "an array": lambda r: [r],
+        "seq as text": _set("seq", "dua"),
+        "type a number": _set("type", 5),
+        "no type": _drop("type"),
+    },
+    "staff registry": {
+        "an array": lambda r: [r],
+        "id a number": _set("id", 5),
+        "no name": _drop("name"),
+        "active as text": _set("active", "ya"),
+        "null": lambda r: None,
+    },
+    "briefing": {
+        "an array": lambda r: [r],
+        "attendees an object": _set("attendees", {}),
+        "an attendee as text": _first("attendees", lambda a: "199306102020121004"),
+        "the date a number": _set("date", 20260203),
+        "sops as text": _set("sops", SOP1),
+    },
+    "chain head": {
+        "an array": lambda r: [r["count"], r["last"]],
+        "count as text": _set("count", "64"),
+        "count true": _set("count", True),
+        "count a fraction": _set("count", 63.5),
+        "no last hash": _drop("last"),
+    },
+    "SOP record": {
+        "an array": lambda r: [r],
+        "versions an object": _set("versions", {}),
+        "no versions": _set("versions", []),
+        "a version number as text": _first("versions", _set("version", "1")),
+        "meta a list": _first("versions", _set("meta", [])),
+        "status a number": _set("status", 1),
+    },
+}
+
+CASES = [(kind, shape) for kind, shapes in SHAPES.items() for shape in shapes]
+
+
+def reshape(store: Path, kind: Kind, shape: Shape) -> bytes:
+    path = kind.path(store)
+    if not kind.registry:
+        return dump(shape(read_json(store, path)))
+    lines = read(store, path).decode().splitlines()
+    victim = next(i for i, line in enumerate(lines) if json.loads(line)["id"] == PERSON)
+    lines[victim] = json.dumps(shape(json.loads(lines[victim])), sort_keys=True)
+    return "".join(line + "\n" for line in lines).encode()
+
+
+def test_control_every_reader_works_on_the_demo_store(store: Path) -> None:
+    assert_verified(store)
+    for kind in KINDS.values():
+        for args in kind.readers(store):
+            ok(sop(store, *args))
+
+
+@pytest.mark.parametrize(("kind", "shape"), CASES, ids=[f"{k}: {s}" for k, s in CASES])
+def test_a_record_of_the_wrong_shape_is_reported_and_named(store: Path, kind: str, shape: str) -> None:
+    record = KINDS[kind]
+    path = record.path(store)
+    names = [path, *record.names(store)]
+    readers = record.readers(store)
+    forged = forge(
+        store, {path: reshape(store, record, SHAPES[kind][shape])}, like=last_commit(store, action="ack")
+    )
+    assert_reported(store, [forged, *names])
+    for args in readers:
+        result = sop(store, *args)
+        assert_one_line_error(result, *names)
