@@ -1,8 +1,10 @@
 """An inter-process lock on the store, held while a transaction reads and writes.
 
-``fcntl.flock`` belongs to the open file, so the kernel releases it the moment
-the holder dies, even by ``kill -9``: a lock left behind never needs a person to
-delete a file.
+``fcntl.flock`` belongs to the open file, so the kernel releases it once the
+holder dies, even by ``kill -9``: a lock left behind never needs a person to
+delete a file. "Once": ``fork`` copies the open file into the child of a holder
+starting a program, until the child execs (``O_CLOEXEC``) or dies, so a holder
+killed right then leaves the lock held a moment longer (``GitStore.recover``).
 
 The lock file doubles as the writer's journal. While committing, the holder
 notes in it what it is doing (its pid, then the commit and tags it is about to
@@ -38,15 +40,19 @@ class StoreLock:
         # What the previous holder left in the journal (b"" after a clean release).
         self.left = b""
 
-    def acquire(self, *, wait: bool = True) -> bool:
-        """Take the lock (waiting up to the timeout); False if ``wait`` is off and it is taken."""
+    def acquire(self, *, wait: bool = True, timeout: float | None = None) -> bool:
+        """Take the lock (waiting up to the timeout); False if ``wait`` is off and it is taken.
+
+        ``timeout`` replaces the lock's own for this call.
+        """
         try:
             fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise StoreError(
                 "cannot open the store lock {path}: {reason}", path=self._path, reason=exc.strerror
             ) from exc
-        deadline = time.monotonic() + self._timeout
+        timeout = self._timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
         delay = 0.001
         while True:
             try:
@@ -59,7 +65,7 @@ class StoreLock:
                     raise StoreBusyError(
                         "the store is busy: another process held {path} for {seconds} s; try again",
                         path=self._path,
-                        seconds=f"{self._timeout:.0f}",
+                        seconds=f"{timeout:.0f}",
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
@@ -72,8 +78,16 @@ class StoreLock:
                     "cannot read the store lock {path}: {reason}", path=self._path, reason=exc.strerror
                 ) from exc
             self._fd = fd
-            self._noted = bool(self.left)
+            self._noted = False  # what the last holder left stays until cleared() says it is cleared
             return True
+
+    def cleared(self) -> None:
+        """Empty the journal on release: what :attr:`left` recorded has been cleared up.
+
+        Without this call a recovery that failed part-way keeps the journal, so the
+        next holder tries again instead of never learning of the debris.
+        """
+        self._noted = True
 
     def note(self, data: bytes) -> None:
         """Replace the journal with ``data`` (one line; read back by the next holder if we die)."""

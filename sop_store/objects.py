@@ -240,9 +240,17 @@ class ObjectStore:
         They are harmless to git (``git fsck`` skips ``tmp_obj_*``, ``git gc``
         prunes them after two weeks) but would pile up in a store killed often.
         """
-        removed = 0
-        for path in self.path.glob(f"[0-9a-f][0-9a-f]/tmp_obj_{pid}_*"):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                removed += 1
+        removed, prefix = 0, f"tmp_obj_{pid}_"
+        for folder in os.listdir(self._root):
+            try:
+                names = os.listdir(os.path.join(self._root, folder)) if len(folder) == 2 else []
+            except (FileNotFoundError, NotADirectoryError):
+                # Emptied and removed meanwhile by a git repack, which may outlive
+                # the killed writer that started it by a moment.
+                continue
+            for name in names:
+                if name.startswith(prefix):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(self._root, folder, name))
+                        removed += 1
         return removed

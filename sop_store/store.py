@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 # The store lock, in the git dir; also the journal of the writer holding it (sop_store/lock.py).
 LOCK_FILE = "soplib.lock"
+# How long opening a store waits for the lock a dead writer's child still holds
+# (it lets go when it execs or dies, within milliseconds).
+RECOVER_WAIT = 5.0
 
 # Takes the commit payload, returns the armoured signature.
 Signer = Callable[[bytes], str]
@@ -50,6 +53,29 @@ def _safe_tag(name: object) -> bool:
         return isinstance(name, str) and bool(validate_path(name))
     except InvalidInputError:
         return False
+
+
+def _journal_pid(left: bytes) -> int | None:
+    """The pid a journal's note names, or None (empty, cut short, forged)."""
+    try:
+        record = json.loads(left.split(b"\n", 1)[0])
+    except ValueError:
+        return None
+    pid = record.get("pid") if isinstance(record, dict) else None
+    return pid if type(pid) is int and pid > 0 else None  # not 0 or -1: kill() reads those as groups
+
+
+def _is_alive(pid: int | None) -> bool:
+    """Whether process ``pid`` exists (a zombie, or a reused pid, counts as alive)."""
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # another user's process
+    except (OSError, OverflowError):
+        return False
+    return True
 
 
 class GitStore:
@@ -109,6 +135,7 @@ class GitStore:
                     self._recover(self._lock.left)
                 except OSError as exc:
                     raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
+                self._lock.cleared()
             yield
 
     @contextmanager
@@ -141,6 +168,7 @@ class GitStore:
                     self._recover(self._lock.left)
                 except OSError as exc:
                     raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
+                self._lock.cleared()
             head = self.head()
             if merge is not None and merge[1] != head:
                 raise ConflictError(
@@ -241,18 +269,29 @@ class GitStore:
 
         Writers do this themselves; :meth:`open` calls it so that readers (an
         audit right after a crash) see the store as the next writer would. A store
-        that cannot be locked (read-only) is left as it is.
+        that cannot be locked (read-only) is left as it is, and so is one whose
+        journal names a live writer; one whose writer is dead is waited for (up to
+        :data:`RECOVER_WAIT`), since a child it forked may hold the lock.
         """
+        journal = self.path / LOCK_FILE
         try:
-            if not (self.path / LOCK_FILE).stat().st_size:
+            if not journal.stat().st_size:
                 return False
             if not self._lock.acquire(wait=False):
-                return False  # the holder is alive and will finish its own commit
+                # A live writer finishes its own commit. But the lock belongs to the
+                # open file, which fork copies into a child starting a program (git,
+                # ssh-keygen) until it execs: a writer killed right then leaves the
+                # lock held for a moment by its child. If the journal's writer is dead,
+                # wait for the lock, as the next writer would.
+                if _is_alive(_journal_pid(journal.read_bytes())):
+                    return False
+                self._lock.acquire(timeout=RECOVER_WAIT)
         except (OSError, StoreError):
             return False
         try:
             if self._lock.left:
                 self._recover(self._lock.left)
+                self._lock.cleared()
                 return True
             return False
         except OSError as exc:
