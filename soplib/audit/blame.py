@@ -73,18 +73,28 @@ def _session(snap: Snapshot, session_id: str | None) -> SessionState | None:
         return None
 
 
-def _decision_reason(state: SessionState | None, sop_id: str, change: ItemChange) -> str | None:
-    """The reason the session recorded for the decision that made ``change``."""
+def _decision(state: SessionState | None, sop_id: str, change: ItemChange) -> tuple[str, str | None]:
+    """(``replace`` or ``add``, its reason) of the session decision that made ``change``.
+
+    A replaced list entry or field the diff cannot pair with its old self (it
+    reports it removed and added) is still found: by its text, among the
+    session's ``replace`` decisions, before its additions.
+    """
+    kind = "replace" if change.status == "changed" else "add"
     if state is None:
-        return None
+        return kind, None
     if change.status == "changed" and change.old_key:
         decision = state.decisions.get((sop_id, change.old_key))
-        return decision.reason if decision else None
+        if decision is not None:
+            return kind, decision.reason
     wanted = normalise(change.new_text or "")
+    for (sop, _key), decision in state.decisions.items():
+        if sop == sop_id and decision.action == "replace" and normalise(decision.text or "") == wanted:
+            return "replace", decision.reason
     for added in state.adds.get(sop_id, []):
         if normalise(added.text) == wanted:
-            return added.reason
-    return None
+            return "add", added.reason
+    return kind, None
 
 
 def _origin(record: VersionRecord, change: ItemChange, state: SessionState | None, sop_id: str) -> Origin:
@@ -92,10 +102,8 @@ def _origin(record: VersionRecord, change: ItemChange, state: SessionState | Non
     if record.action == "update" or not session:
         kind = record.action if record.action != "approve" else "update"
         return Origin(record.version, kind, record.created, record.by, session, record.message or None)
-    kind = "replace" if change.status == "changed" else "add"
-    return Origin(
-        record.version, kind, record.created, record.by, session, _decision_reason(state, sop_id, change)
-    )
+    kind, reason = _decision(state, sop_id, change)
+    return Origin(record.version, kind, record.created, record.by, session, reason)
 
 
 def blame(store: Store, sop_id: str, *, version: int | None = None) -> Blame:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from soplib.cli.demo_sync import step_sync
 from soplib.cli.output import console, table
 from soplib.i18n import _
 
@@ -378,12 +379,14 @@ def step_audit(store_path: Path) -> None:
         click.echo(_("audit report written to {path}", path=target))
 
 
-# step_audit stays last: it anchors and verifies everything the steps before it wrote.
+# step_sync runs the store through two clones and back; step_audit stays last: it anchors
+# and verifies everything the steps before it wrote.
 STEPS: list[Callable[[Path], None]] = [
     step_foundation,
     step_review,
     step_internalisation,
     step_reliability,
+    step_sync,
     step_audit,
 ]
 
