@@ -42,17 +42,26 @@ class SopError(Exception):
     def __init__(self, message: str, /, **params: object) -> None:
         self.template = message
         self.params: Mapping[str, object] = params
-        super().__init__(_fill(message, params, str))
+        super().__init__(self.localized(_english))
 
     def localized(self, translate: Callable[[str], str]) -> str:
-        """The message with ``translate`` applied to its template (and to nested errors)."""
+        """The message with ``translate`` applied to its template (and to nested errors and phrases).
+
+        A parameter that is a tuple is a list of parts, shown joined by ``"; "``.
+        """
 
         def show(value: object) -> str:
             if isinstance(value, SopError):
                 return value.localized(translate)
+            if isinstance(value, tuple):
+                return "; ".join(show(part) for part in value)
             return translate(value) if isinstance(value, Phrase) else str(value)
 
         return _fill(translate(self.template), self.params, show)
+
+
+def _english(message: str) -> str:
+    return message
 
 
 def _fill(template: str, params: Mapping[str, object], show: Callable[[object], str]) -> str:

@@ -15,6 +15,7 @@ from sop_store.errors import InvalidInputError, Phrase
 _DOC_ID = re.compile(r"[A-Z0-9][A-Z0-9._-]{1,63}")
 # Person and record ids: NIPs (18 digits), internal ids, lower-case handles.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_ID = Phrase("id")
 
 
 def _ref_safe(value: str) -> bool:
@@ -37,7 +38,7 @@ def validate_doc_id(value: object) -> str:
     return value
 
 
-def validate_name(value: object, *, what: str = "id") -> str:
+def validate_name(value: object, *, what: Phrase = _ID) -> str:
     """Return ``value`` if it is a valid person or record id, else raise.
 
     ``what`` names the value in the message ("staff id", "session id" …).
@@ -49,7 +50,7 @@ def validate_name(value: object, *, what: str = "id") -> str:
         raise InvalidInputError(
             "invalid {what} {value}: use 1-64 characters of letters, digits, '.', '_', '-', "
             "starting with a letter or digit (no '..', not ending in '.' or '.lock')",
-            what=Phrase(what),
+            what=what,
             value=repr(value),
         )
     return value

@@ -65,7 +65,7 @@ class StoreLock:
                     raise StoreBusyError(
                         "the store is busy: another process held {path} for {seconds} s; try again",
                         path=self._path,
-                        seconds=f"{timeout:.0f}",
+                        seconds=round(timeout),
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)

@@ -18,7 +18,7 @@ import re
 import time
 from pathlib import Path
 
-from sop_store.errors import ConflictError, StoreError
+from sop_store.errors import ConflictError, Phrase, StoreError
 from sop_store.objects import write_all
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class Refs:
                 raise ConflictError(
                     "{ref} moved (expected {old}, found {found}); nothing was written",
                     ref=name,
-                    old=old or "nothing",
+                    old=old or Phrase("nothing"),
                     found=current,
                 )
             write_all(fd, (new + "\n").encode())

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sop_store.errors import StoreError
+from sop_store.errors import Phrase, StoreError
 
 PROGRAM = "ssh-keygen"
 NAMESPACE = "git"
@@ -57,7 +57,7 @@ def ssh_sign(payload: bytes, *, key: str) -> str:
         raise StoreError(
             "cannot sign the commit with the key {key}: {reason}; nothing was written",
             key=key,
-            reason=reason[-1] if reason else "failed",
+            reason=reason[-1] if reason else Phrase("failed"),
         )
     return done.stdout.decode("ascii")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sop_store.commit import Person
-from sop_store.errors import ConflictError, InvalidInputError, StoreError
+from sop_store.errors import ConflictError, InvalidInputError, Phrase, StoreError
 from sop_store.ids import validate_name, validate_path
 from sop_store.lock import StoreLock
 from sop_store.packing import pack_loose, too_many_loose
@@ -161,7 +161,7 @@ class GitStore:
         (the transaction starts from its files) and second parent the current
         head, which must still be ``head`` under the lock.
         """
-        validate_name(author, what="actor id")
+        validate_name(author, what=Phrase("actor id"))
         with self._lock:
             if self._lock.left:
                 try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from soplib.errors import InvalidInputError
+from soplib.errors import InvalidInputError, Phrase
 
 # The zones of Indonesia, as offices name them.
 LABELS = {
@@ -85,7 +85,7 @@ def parse_date(value: str, *, option: str = "date") -> date:
         ) from None
 
 
-def check_date(value: object, *, what: str) -> date:
+def check_date(value: object, *, what: Phrase) -> date:
     """``value`` if it is a ``datetime.date`` (not a string, not a datetime), else
     :class:`InvalidInputError`.
     """
@@ -98,7 +98,7 @@ def check_date(value: object, *, what: str) -> date:
     return value
 
 
-def check_moment(value: object, *, what: str) -> datetime:
+def check_moment(value: object, *, what: Phrase) -> datetime:
     """``value`` if it is an aware ``datetime``, as UTC whole seconds; else :class:`InvalidInputError`."""
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInputError("{what} must be an aware datetime (with a time zone)", what=what)

@@ -31,6 +31,7 @@ from sop_store.errors import (
     StoreBusyError,
     StoreError,
 )
+from soplib.i18n import N_
 
 __all__ = [
     "ConflictError",
@@ -74,12 +75,20 @@ class NotAllowedError(RefusedError):
 
 
 class RecordError(StoreError):
-    """A record in the store does not have the shape soplib writes; ``path`` names it."""
+    """A record in the store does not have the shape soplib writes; ``path`` names it.
 
-    def __init__(self, path: str, reason: object) -> None:
+    ``reason`` is a message template (filled from ``params``, translated like any
+    message: the catalogue extracts it as this class's second argument) or the
+    exception that was raised reading the record.
+
+    >>> str(RecordError("sops/A.json", "version {n} is not an object", n=2))[:70]
+    'sops/A.json in the store is not a valid record (version 2 is not an ob'
+    """
+
+    def __init__(self, path: str, reason: object, /, **params: object) -> None:
         self.path = path
         super().__init__(
-            "{path} in the store is not a valid record ({reason}); verify the store to see what changed",
+            N_("{path} in the store is not a valid record ({reason}); verify the store to see what changed"),
             path=path,
-            reason=reason,
+            reason=SopError(reason, **params) if isinstance(reason, str) else reason,
         )

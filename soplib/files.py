@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from soplib.errors import InvalidInputError, RefusedError
+from soplib.errors import InvalidInputError, Phrase, RefusedError
 
 Row = dict[str, str]
 DEFAULT_LIMIT = 64 * 1024 * 1024
@@ -37,7 +37,13 @@ def read_file(path: Path | str, *, limit: int = DEFAULT_LIMIT) -> bytes:
     path = Path(path)
     try:
         if not path.is_file():
-            what = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "missing"
+            what = (
+                Phrase("a folder")
+                if path.is_dir()
+                else Phrase("not a regular file")
+                if path.exists()
+                else Phrase("missing")
+            )
             raise InvalidInputError(
                 "cannot read {path}: {what}; give the path of a file", path=path, what=what
             )
@@ -148,7 +154,7 @@ def read_rows(
                     row=number,
                     n=len(cells),
                     m=len(header),
-                    sep="semicolons" if delimiter == ";" else "commas",
+                    sep=Phrase("semicolons") if delimiter == ";" else Phrase("commas"),
                 )
             row = {col: cell.strip() for col, cell in zip(mapped, cells, strict=True) if col is not None}
             for col, value in row.items():

@@ -71,7 +71,9 @@ def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
         from soplib.errors import InvalidInputError  # imported here: this module stays cheap to import
 
-        raise InvalidInputError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+        raise InvalidInputError(
+            "unknown language {lang}: use one of {choices}", lang=repr(lang), choices=", ".join(LANGUAGES)
+        )
     return lang
 
 

@@ -33,6 +33,50 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "withdraw": N_("withdrawn"),
         "add": N_("new SOP"),
     },
+    # The state of a review session (soplib.review.log.SessionStatus).
+    "session_status": {
+        "open": N_("open"),
+        "approved": N_("approved"),
+        "abandoned": N_("abandoned"),
+    },
+    # How a version was saved (soplib.documents.records.VersionRecord.action).
+    "action": {
+        "add": N_("added"),
+        "update": N_("updated"),
+        "approve": N_("approved in a review"),
+    },
+    # A decision on one item in a review session (soplib.review.log.ItemAction).
+    "item_action": {
+        "keep": N_("keep"),
+        "remove": N_("remove"),
+        "replace": N_("replace"),
+    },
+    # The kind of an entry of a review session's log (soplib.review.log).
+    "entry": {
+        "outcome": N_("outcome"),
+        "decision": N_("decision"),
+        "add": N_("add"),
+        "retract": N_("retract"),
+        "evaluation": N_("evaluation"),
+        "proposal": N_("proposal"),
+        "approve": N_("approve"),
+        "abandon": N_("abandon"),
+    },
+    # Where an item's current text comes from (soplib.audit.blame.Origin.origin).
+    "origin": {
+        "original": N_("original"),
+        "replace": N_("replaced"),
+        "add": N_("added"),
+        "update": N_("updated"),
+    },
+    # What a sync did with the remote's commits (soplib.sync.remotes.How).
+    "sync": {
+        "up-to-date": N_("up-to-date"),
+        "fast-forward": N_("fast-forward"),
+        "merged": N_("merged"),
+        "pushed-only": N_("pushed-only"),
+        "empty": N_("empty"),
+    },
     # Where a ratifier's record comes from (soplib.outputs.model.Ratifier.source).
     "ratifier_source": {
         "approval": N_("recorded at approval"),
@@ -51,8 +95,17 @@ def label(kind: str, value: str) -> str:
 
     messages = LABELS.get(kind)
     if messages is None:
-        raise InvalidInputError(f"unknown label kind {kind!r}: use one of {', '.join(sorted(LABELS))}")
+        raise InvalidInputError(
+            "unknown label kind {kind}: use one of {choices}",
+            kind=repr(kind),
+            choices=", ".join(sorted(LABELS)),
+        )
     message = messages.get(value)
     if message is None:
-        raise InvalidInputError(f"unknown {kind} {value!r}: use one of {', '.join(sorted(messages))}")
+        raise InvalidInputError(
+            "unknown {kind} {value}: use one of {choices}",
+            kind=kind,
+            value=repr(value),
+            choices=", ".join(sorted(messages)),
+        )
     return _(message)

@@ -37,7 +37,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sop_store import Commit, Repository, Transaction, format_message
-from soplib.errors import InvalidInputError, RecordError, SopError
+from soplib.errors import InvalidInputError, Phrase, RecordError, SopError
 from soplib.values import Value, jsonable, load
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class Context:
         if not is_open(self.tx):
             require_registered(self.tx, self.actor)
 
-    def require(self, role: Role, *, units: tuple[str | None, ...] = (), what: str) -> None:
+    def require(self, role: Role, *, units: tuple[str | None, ...] = (), what: Phrase | SopError) -> None:
         """Refuse unless the actor holds ``role`` (for every unit in ``units``), once grants exist."""
         from soplib.authority.grants import require_role
 
@@ -264,7 +264,7 @@ def replay(
     return Replayed(tree, message(tx, op, ctx.subject), tuple(tx.tags))
 
 
-def check_ascii_safe(value: str, *, what: str) -> str:
+def check_ascii_safe(value: str, *, what: Phrase) -> str:
     """Refuse text that cannot sit on one line of a commit message (used for ids)."""
     if any(ch in value for ch in "\r\n\0"):
         raise InvalidInputError("{what} must be one line of text", what=what)

@@ -107,7 +107,7 @@ def load(cls: type[T] | Any, raw: object, *, path: str) -> T:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the record"
-        raise RecordError(path, f"{where}: {first['msg']}") from None
+        raise RecordError(path, "{where}: {message}", where=where, message=first["msg"]) from None
     except (TypeError, ValueError, RecursionError) as exc:
         raise RecordError(path, exc) from None
     return result

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from soplib.clock import check_date
+from soplib.errors import Phrase
 
 if TYPE_CHECKING:
     from soplib.audit.anchors import Anchor
@@ -70,7 +71,7 @@ class Audit:
         """The record as it stood at the end of ``day`` (the office's time zone)."""
         from soplib.audit.history import as_of
 
-        return as_of(self._store, check_date(day, what="as_of"))
+        return as_of(self._store, check_date(day, what=Phrase("as_of")))
 
     def history(self, sop_id: str, *, as_of: date | None = None, today: date | None = None) -> AuditHistory:
         """Every version of an SOP with its approval, session, decisions and status (on ``as_of``, or
@@ -79,7 +80,7 @@ class Audit:
         from soplib.audit.history import audit_history
 
         if as_of is not None:
-            check_date(as_of, what="as_of")
+            check_date(as_of, what=Phrase("as_of"))
         return audit_history(self._store, sop_id, as_of_day=as_of, today=today)
 
     def report(self, *, as_of: date | None = None, today: date | None = None) -> AuditReport:
@@ -87,7 +88,7 @@ class Audit:
         from soplib.audit.report import audit_report
 
         if as_of is not None:
-            check_date(as_of, what="as_of")
+            check_date(as_of, what=Phrase("as_of"))
         return audit_report(self._store, as_of=as_of, today=today)
 
     def due(self, *, within_days: int = 30, today: date | None = None) -> list[DueReview]:

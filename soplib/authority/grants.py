@@ -31,7 +31,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from sop_store import Snapshot, Transaction, validate_name
-from soplib.errors import InvalidInputError, NotAllowedError, NotFoundError, RefusedError
+from soplib.errors import InvalidInputError, NotAllowedError, NotFoundError, Phrase, RefusedError, SopError
 from soplib.ops import Context, Operation, operation
 from soplib.values import Value, load
 
@@ -72,7 +72,7 @@ def holders(grants: Sequence[Grant], role: Role, unit: str | None = None) -> lis
 
 
 def require_role(
-    tx: Transaction, actor: str, role: Role, *, units: tuple[str | None, ...] = (), what: str
+    tx: Transaction, actor: str, role: Role, *, units: tuple[str | None, ...] = (), what: Phrase | SopError
 ) -> None:
     """Refuse (:class:`NotAllowedError`) unless ``actor`` holds ``role`` for every unit; open store:
     allowed.
@@ -84,17 +84,17 @@ def require_role(
     mine = [g for g in grants if g.staff == actor and g.role == role]
     for unit in units or (None,):
         if units and not any(g.covers(unit) for g in mine):
-            who = ", ".join(holders(grants, role, unit)) or "nobody yet"
+            who = ", ".join(holders(grants, role, unit)) or Phrase("nobody yet")
             raise NotAllowedError(
                 "{actor} may not {what}: it needs the {role} role for unit {unit} (held by: {who})",
                 actor=actor,
                 what=what,
                 role=role,
-                unit=unit or "(none)",
+                unit=unit or Phrase("(none)"),
                 who=who,
             )
         if not units and not mine:
-            who = ", ".join(holders(grants, role)) or "nobody yet"
+            who = ", ".join(holders(grants, role)) or Phrase("nobody yet")
             raise NotAllowedError(
                 "{actor} may not {what}: it needs the {role} role (held by: {who})",
                 actor=actor,
@@ -139,7 +139,7 @@ class GrantRole(Operation):
     def apply(self, ctx: Context) -> Grant:
         from soplib.people.staff import read_registry
 
-        validate_name(self.staff, what="staff id")
+        validate_name(self.staff, what=Phrase("staff id"))
         if self.role not in ROLES:
             raise InvalidInputError(
                 "unknown role {role}: use one of {roles}", role=repr(self.role), roles=", ".join(ROLES)
@@ -149,7 +149,7 @@ class GrantRole(Operation):
             raise InvalidInputError("only the approver role is limited to units")
         grants = read_grants(ctx.tx)
         if grants:
-            ctx.require("admin", what="grant roles")
+            ctx.require("admin", what=Phrase("grant roles"))
         elif self.role != "admin":
             raise RefusedError("the first grant must make someone admin (who then grants the other roles)")
         person = read_registry(ctx.tx).get(self.staff)
@@ -183,8 +183,8 @@ class RevokeRole(Operation):
     staff: str
 
     def apply(self, ctx: Context) -> Grant:
-        validate_name(self.staff, what="staff id")
-        ctx.require("admin", what="revoke roles")
+        validate_name(self.staff, what=Phrase("staff id"))
+        ctx.require("admin", what=Phrase("revoke roles"))
         grants = read_grants(ctx.tx)
         gone = [g for g in grants if g.role == self.role and g.staff == self.staff]
         if not gone:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sop_store import Snapshot
 from soplib.clock import office_zone, zone_label
-from soplib.errors import InvalidInputError, NotFoundError
+from soplib.errors import InvalidInputError, NotFoundError, Phrase
 from soplib.ops import Context, Operation, operation
 from soplib.values import Value, load
 
@@ -71,7 +71,7 @@ def stage_profile(ctx: Context, profile: Profile) -> None:
     if profile.language is not None and profile.language not in ("id", "en"):
         raise InvalidInputError("unknown language {lang}: use id or en", lang=repr(profile.language))
     office_zone(profile.time_zone)
-    for text, what in ((profile.name, "office name"), (profile.address, "office address")):
+    for text, what in ((profile.name, Phrase("office name")), (profile.address, Phrase("office address"))):
         if text is not None and (not text.strip() or len(text) > 500):
             raise InvalidInputError("the {what} must be 1-500 characters", what=what)
     ctx.tx.write_json(PROFILE, {k: v for k, v in profile.to_json().items() if k != "zone_label"})
@@ -136,7 +136,7 @@ class SetOffice(Operation):
     profile: Profile
 
     def apply(self, ctx: Context) -> Profile:
-        ctx.require("admin", what="change the office profile")
+        ctx.require("admin", what=Phrase("change the office profile"))
         old = read_profile(ctx.tx)
         profile = self.profile
         if profile.logo_blob != old.logo_blob or profile.logo != old.logo:

@@ -22,6 +22,7 @@ from soplib.cli.output import (
     write_file,
 )
 from soplib.i18n import N_, _
+from soplib.labels import label
 
 
 @click.group()
@@ -220,7 +221,8 @@ def history_(ctx: click.Context, sop_id: str, as_of: date | None, as_json: bool)
         ],
         [
             [
-                v.version, _(v.status), v.created.date().isoformat(), v.by, _(v.action),
+                v.version, label("status", v.status), v.created.date().isoformat(), v.by,
+                label("action", v.action),
                 v.approver.label() if v.approver else "", v.session or "", _counts(v.decisions),
                 v.effective_date.isoformat(), v.acknowledgements,
             ]
@@ -337,7 +339,7 @@ def blame(ctx: click.Context, sop_id: str, version: int | None, as_json: bool) -
             [
                 i.key,
                 i.source.version,
-                _(i.source.origin),
+                label("origin", i.source.origin),
                 i.source.session or "",
                 i.source.date.date().isoformat(),
                 i.source.by,

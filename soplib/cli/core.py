@@ -11,6 +11,7 @@ import click
 from soplib.cli.main import by_option, json_option, open_store
 from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
 from soplib.i18n import N_, _
+from soplib.labels import label
 
 
 @click.command()
@@ -115,7 +116,10 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     table(
         _("SOPs"),
         [_("id"), _("title"), _("unit"), _("version"), _("status"), _("effective")],
-        [[r.id, r.title, r.unit, r.version, _(r.status), r.effective.isoformat()] for r in rows],
+        [
+            [r.id, r.title, r.unit, r.version, label("status", r.status), r.effective.isoformat()]
+            for r in rows
+        ],
     )
 
 
@@ -168,7 +172,8 @@ def history(ctx: click.Context, sop_id: str, as_json: bool) -> None:
         ],
         [
             [
-                v.version, v.created.date().isoformat(), v.by, _(v.action), v.effective.isoformat(),
+                v.version, v.created.date().isoformat(), v.by, label("action", v.action),
+                v.effective.isoformat(),
                 v.approver.label() if v.approver else "", (commits[v.version] or "")[:10], v.message,
             ]
             for v in versions

@@ -20,7 +20,8 @@ import click
 
 from soplib.cli.demo_sync import step_sync
 from soplib.cli.output import console, table
-from soplib.i18n import _
+from soplib.i18n import N_, _
+from soplib.labels import label
 
 # The office's people (demo_data/staff.csv): who does what in the demo.
 SECRETARY = "197605142002121003"  # Mars Ansori Wijaya, Sekretaris: admin and approver
@@ -110,7 +111,8 @@ def step_foundation(store_path: Path) -> None:
             )
         )
         for v in store.sops.history("KPU-NTB-SOP-04"):
-            click.echo(f"  v{v.version}  {v.created:%Y-%m-%d %H:%M} UTC  {v.by}  {v.action}  {v.message}")
+            action = label("action", v.action)
+            click.echo(f"  v{v.version}  {v.created:%Y-%m-%d %H:%M} UTC  {v.by}  {action}  {v.message}")
         try:
             store.sops.update(text, base=1, by=CHAIR, message="dari versi lama")
         except Exception as exc:
@@ -334,12 +336,13 @@ def step_audit(store_path: Path) -> None:
             )
         )
         for v in hist.versions:
-            click.echo(f"  v{v.version}  {v.status:<10}  {v.effective_date}  {v.by}  ({v.action})")
+            status, action = label("status", v.status), label("action", v.action)
+            click.echo(f"  v{v.version}  {status:<10}  {v.effective_date}  {v.by}  ({action})")
         table(
             _("sop blame KPU-NTB-SOP-01: where each step's text comes from"),
             [_("item"), _("version"), _("origin"), _("reason")],
             [
-                [b.key, b.source.version, b.source.origin, b.source.reason]
+                [b.key, b.source.version, label("origin", b.source.origin), b.source.reason]
                 for b in store.sops.blame("KPU-NTB-SOP-01").items
                 if not b.key.startswith(("legal_basis", "records"))
             ],
@@ -394,7 +397,7 @@ STEPS: list[Callable[[Path], None]] = [
 @click.command()
 @click.option(
     "--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
-    help="Where to build the demo store (a new folder). Default: a new temporary folder.",
+    help=N_("Where to build the demo store (a new folder). Default: a new temporary folder."),
 )  # fmt: skip
 def demo(directory: Path | None) -> None:
     """Build a demo store from realistic Indonesian SOPs and show what soplib does."""

@@ -19,6 +19,7 @@ import click
 
 from soplib.cli.output import console, table
 from soplib.i18n import _
+from soplib.labels import label
 
 if TYPE_CHECKING:
     from soplib.store import Store
@@ -71,7 +72,7 @@ def step_sync(store_path: Path) -> None:
         for name, clone in [*zip(names, clones, strict=True), (names[0], clones[0])]:
             result = clone.remotes.sync("origin", by=SECRETARY)
             click.echo(
-                _("{name}: sync {how}{pushed}", name=name, how=_(result.integrated),
+                _("{name}: sync {how}{pushed}", name=name, how=label("sync", result.integrated),
                   pushed=_(", pushed") if result.pushed else "")
             )  # fmt: skip
         for name, clone in zip(names, clones, strict=True):

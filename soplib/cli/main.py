@@ -36,11 +36,22 @@ def _translated_help(command: click.Command) -> Iterator[None]:
                 value = getattr(obj, attr, None)
                 if isinstance(value, str) and value:
                     saved.append((obj, attr, value))
-                    setattr(obj, attr, _(value))
+                    setattr(obj, attr, help_text(value))
         yield
     finally:
         for obj, attr, value in saved:
             setattr(obj, attr, value)
+
+
+def help_text(text: str) -> str:
+    """A help text (a command's docstring, an option's ``help=N_(...)``) in the current language.
+
+    The catalogue holds docstrings as :func:`inspect.cleandoc` leaves them (what
+    ``soplib.catalogues`` extracts), so the text is cleaned before the lookup.
+    """
+    import inspect
+
+    return _(inspect.cleandoc(text))
 
 
 class SopCommand(click.Command):
@@ -72,7 +83,7 @@ def _format_commands(group: click.Group, ctx: click.Context, formatter: click.He
     for name in group.list_commands(ctx):
         cmd = group.get_command(ctx, name)
         if cmd is not None and not cmd.hidden:
-            rows.append((name, _(" ".join(cmd.help.split("\n\n", 1)[0].split())) if cmd.help else ""))
+            rows.append((name, " ".join(help_text(cmd.help).split("\n\n", 1)[0].split()) if cmd.help else ""))
     if rows:
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)

@@ -11,6 +11,7 @@ import click
 from soplib.cli.main import by_option, json_option, open_store
 from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
 from soplib.i18n import N_, _
+from soplib.labels import label
 
 if TYPE_CHECKING:
     from datetime import date
@@ -67,12 +68,12 @@ def review() -> None:
 
 @review.command()
 @click.argument("sop_ids", nargs=-1)
-@click.option("--all", "all_active", is_flag=True, help="Review every active SOP.")
-@click.option("--team", required=True, metavar="ID[:ROLE],...", help="Team members, e.g. ani:chair,budi.")
+@click.option("--all", "all_active", is_flag=True, help=N_("Review every active SOP."))
+@click.option("--team", required=True, metavar="ID[:ROLE],...", help=N_("Team members, e.g. ani:chair,budi."))
 @click.option(
-    "--ref", required=True, help="The plenary decision (berita acara) or decree (SK) forming the team."
+    "--ref", required=True, help=N_("The plenary decision (berita acara) or decree (SK) forming the team.")
 )
-@click.option("--title", help="A title for the session.")
+@click.option("--title", help=N_("A title for the session."))
 @by_option
 @click.pass_context
 def start(
@@ -107,7 +108,14 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         _("Review sessions"),
         [_("id"), _("status"), _("started"), _("by"), _("title"), _("SOPs")],
         [
-            [s.id, _(s.status), s.started_at.date().isoformat(), s.started_by, s.title, " ".join(s.pinned)]
+            [
+                s.id,
+                label("session_status", s.status),
+                s.started_at.date().isoformat(),
+                s.started_by,
+                s.title,
+                " ".join(s.pinned),
+            ]
             for s in sessions
         ],
     )
@@ -124,7 +132,7 @@ def status(ctx: click.Context, session_id: str, as_json: bool) -> None:
     if as_json:
         emit_json({"session": header.to_json(), "sops": [r.to_json() for r in rows]})
         return
-    click.echo(f"{header.id} ({_(header.status)}): {header.title} [{header.ref}]")
+    click.echo(f"{header.id} ({label('session_status', header.status)}): {header.title} [{header.ref}]")
     table(
         None,
         ["sop", "version", "outcome", "decided", "undecided", "added", "evaluated", "undecided keys"],
@@ -156,7 +164,7 @@ def outcome(
 ) -> None:
     """Record the outcome for an SOP: keep (tetap), revise (direvisi) or withdraw (dicabut)."""
     entry = _session(ctx, session_id).outcome(sop_id, outcome, by=by, reason=reason)  # type: ignore[arg-type]
-    success(f"#{entry.seq}: {sop_id} -> {_(outcome)}")
+    success(f"#{entry.seq}: {sop_id} -> {label('outcome', outcome)}")
 
 
 @review.command()
@@ -176,7 +184,7 @@ def decide(
         entry = session.keep(sop_id, item_key, by=by, reason=reason)
     else:
         entry = session.remove(sop_id, item_key, by=by, reason=reason or "")
-    success(f"#{entry.seq}: {sop_id} {item_key} -> {_(action)}")
+    success(f"#{entry.seq}: {sop_id} {item_key} -> {label('item_action', action)}")
 
 
 @review.command()
@@ -214,7 +222,7 @@ def replace(
     entry = _session(ctx, session_id).replace(
         sop_id, item_key, text=text, cells=_cells(cells), reason=reason, by=by
     )
-    success(f"#{entry.seq}: {sop_id} {item_key} -> {_('replace')}")
+    success(f"#{entry.seq}: {sop_id} {item_key} -> {label('item_action', 'replace')}")
 
 
 @review.command()
@@ -423,6 +431,11 @@ def abandon(ctx: click.Context, session_id: str, reason: str | None, by: str) ->
     success(_("{id} abandoned", id=header.id))
 
 
+def _action(entry_type: str, action: str) -> str:
+    # An outcome entry's action is an SOP's outcome (revise ...); a decision's, an item's (keep ...).
+    return label("outcome" if entry_type == "outcome" else "item_action", action)
+
+
 @review.command()
 @click.argument("session_id")
 @json_option
@@ -438,9 +451,11 @@ def log(ctx: click.Context, session_id: str, as_json: bool) -> None:
         ["#", _("when"), _("by"), _("type"), _("sop"), _("key"), _("action"), _("reason")],
         [
             [
-                e.seq, e.when.isoformat() if e.when else "", e.by, _(e.type), getattr(e, "sop", ""),
+                e.seq, e.when.isoformat() if e.when else "", e.by, label("entry", e.type),
+                getattr(e, "sop", ""),
                 getattr(e, "key", None) or getattr(e, "after", None) or getattr(e, "section", None) or "",
-                _(a) if (a := getattr(e, "action", "")) else "", getattr(e, "reason", None) or "",
+                _action(e.type, a) if (a := getattr(e, "action", "")) else "",
+                getattr(e, "reason", None) or "",
             ]
             for e in entries
         ],

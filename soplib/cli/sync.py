@@ -9,6 +9,7 @@ import click
 from soplib.cli.main import by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
 from soplib.i18n import _
+from soplib.labels import label
 from soplib.sync.remotes import RefusedChange
 
 
@@ -85,7 +86,7 @@ def sync(ctx: click.Context, name: str, by: str, as_json: bool) -> None:
         emit_json(result.to_json())
         return
     success(
-        _("synced with {name} ({how}{pushed}); head {head}", name=name, how=_(result.integrated),
+        _("synced with {name} ({how}{pushed}); head {head}", name=name, how=label("sync", result.integrated),
           pushed=_(", pushed") if result.pushed else "", head=result.head)
     )  # fmt: skip
     for r in result.refused:

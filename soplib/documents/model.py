@@ -283,8 +283,11 @@ class SopDocument(Value):
             if item.key == key:
                 return item
         close = difflib.get_close_matches(key, [i.key for i in self.items], n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise NotFoundError("{id} has no item {key}{hint}", id=self.id, key=key, hint=hint)
+        if close:
+            raise NotFoundError(
+                "{id} has no item {key} (did you mean {close}?)", id=self.id, key=key, close=close[0]
+            )
+        raise NotFoundError("{id} has no item {key}", id=self.id, key=key)
 
     def section(self, slug: str) -> Section | None:
         for section in self.sections:

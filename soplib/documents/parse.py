@@ -155,9 +155,20 @@ def _front_error(
         }
         choices = known.get(len(loc), _fields(Ratifier))
         close = difflib.get_close_matches(name, choices, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(choices)})"
+        if close:
+            return SopFormatError(
+                "unknown front-matter key {key} (did you mean '{close}'?)",
+                source=source,
+                line=line,
+                key=where,
+                close=close[0],
+            )
         return SopFormatError(
-            "unknown front-matter key {key}{hint}", source=source, line=line, key=where, hint=hint
+            "unknown front-matter key {key} (known keys: {known})",
+            source=source,
+            line=line,
+            key=where,
+            known=", ".join(choices),
         )
     if err["type"] == "missing" or err["type"] == "missing_argument":
         parent = key_lines.get(".".join(loc[:-1]), 1) if len(loc) > 1 else 1

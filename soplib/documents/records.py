@@ -214,13 +214,13 @@ def _parse(sop_id: str, raw: Any, path: str) -> SopRecord:
     versions = []
     for n, v in enumerate(raw["versions"], start=1):
         if not isinstance(v, dict):
-            raise RecordError(path, f"version {n} is not an object")
+            raise RecordError(path, "version {n} is not an object", n=n)
         if v.get("version") != n or not isinstance(v.get("blob"), str) or len(v["blob"]) != 40:
-            raise RecordError(path, f"version {n} has a wrong number or blob id")
+            raise RecordError(path, "version {n} has a wrong number or blob id", n=n)
         by, action, message = (v.get(k, "") for k in ("by", "action", "message"))
         meta = v.get("meta", {})
         if not all(isinstance(s, str) for s in (by, action, message)) or not isinstance(meta, dict):
-            raise RecordError(path, f"version {n} has a field of the wrong type")
+            raise RecordError(path, "version {n} has a field of the wrong type", n=n)
         versions.append(
             VersionRecord(sop_id, n, v["blob"], _when(v.get("created"), path), by, action, message, meta=meta)
         )
@@ -246,7 +246,10 @@ def read_record(snap: Snapshot, sop_id: str) -> SopRecord:
     path = record_path(sop_id)
     blob = snap.blob_id(path)
     if blob is None:
-        raise NotFoundError("no SOP {id} in the store{hint}", id=sop_id, hint=_suggest(snap, sop_id))
+        close = _suggest(snap, sop_id)
+        if close:
+            raise NotFoundError("no SOP {id} in the store (did you mean {close}?)", id=sop_id, close=close)
+        raise NotFoundError("no SOP {id} in the store", id=sop_id)
     cached = _RECORDS.get((sop_id, blob))
     if cached is not None:
         return cached
@@ -261,13 +264,13 @@ def read_record(snap: Snapshot, sop_id: str) -> SopRecord:
     return record
 
 
-def _suggest(snap: Snapshot, sop_id: str) -> str:
+def _suggest(snap: Snapshot, sop_id: str) -> str | None:
     # Only a near miss of spelling (case, '_' for '-'), never a neighbour by number: SOP-99 is not SOP-04.
     upper = sop_id.upper().replace("_", "-")
     for known in sop_ids(snap):
         if known.replace("_", "-") == upper:
-            return f" (did you mean {known}?)"
-    return ""
+            return known
+    return None
 
 
 def sop_ids(snap: Snapshot) -> list[str]:

@@ -36,7 +36,7 @@ from soplib.documents.records import (
     stage_version,
     tag_name,
 )
-from soplib.errors import InvalidInputError, RefusedError
+from soplib.errors import InvalidInputError, Phrase, RefusedError, SopError
 from soplib.ops import Context, Operation, operation
 from soplib.values import HIDDEN, Value
 
@@ -179,7 +179,7 @@ class AddSops(Operation):
     effective: date | None = None
 
     def apply(self, ctx: Context) -> list[tuple[VersionRecord, SopDocument]]:
-        ctx.require("controller", what="add SOPs")
+        ctx.require("controller", what=Phrase("add SOPs"))
         ids = [validate_doc_id(s.id) for s in self.sops]
         if not ids:
             raise InvalidInputError("nothing to add: give at least one SOP")
@@ -208,12 +208,25 @@ class AddSops(Operation):
         return out
 
 
-def _since(record: SopRecord, base: int) -> str:
+def _since(record: SopRecord, base: int) -> tuple[SopError, ...]:
+    # The versions saved after ``base``, as message parts (a tuple parameter is shown joined by "; ").
     parts = []
     for v in record.versions[base:]:
-        how = f"approved in review {v.session}" if v.session else v.action
-        parts.append(f"v{v.version} ({how} by {v.by} on {v.created.date().isoformat()})")
-    return "; ".join(parts)
+        day = v.created.date().isoformat()
+        if v.session:
+            part = SopError(
+                "v{version} (approved in review {session} by {by} on {day})",
+                version=v.version,
+                session=v.session,
+                by=v.by,
+                day=day,
+            )
+        else:
+            part = SopError(
+                "v{version} ({action} by {by} on {day})", version=v.version, action=v.action, by=v.by, day=day
+            )
+        parts.append(part)
+    return tuple(parts)
 
 
 @operation("update")
@@ -230,7 +243,7 @@ class UpdateSop(Operation):
 
     def apply(self, ctx: Context) -> tuple[VersionRecord, SopDocument]:
         validate_doc_id(self.sop)
-        ctx.require("controller", what="change an SOP outside a review")
+        ctx.require("controller", what=Phrase("change an SOP outside a review"))
         if not self.message.strip():
             raise InvalidInputError("a direct update needs a message saying why")
         record = read_record(ctx.tx, self.sop)
@@ -292,7 +305,7 @@ class Sops:
         op = AddSops(
             tuple(NewSop(d.id, self._blob(d)) for d in docs),
             message,
-            check_date(effective, what="effective") if effective is not None else None,
+            check_date(effective, what=Phrase("effective")) if effective is not None else None,
         )
         applied = self._store.apply(op, by=by)
         # Built from what the commit staged (every tag names that commit): no reads back.
@@ -334,7 +347,7 @@ class Sops:
             self._blob(doc),
             base,
             message,
-            check_date(effective, what="effective") if effective is not None else None,
+            check_date(effective, what=Phrase("effective")) if effective is not None else None,
             editorial,
         )
         applied = self._store.apply(op, by=by)

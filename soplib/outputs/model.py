@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from soplib.documents.model import SopDocument
-from soplib.errors import InvalidInputError
+from soplib.errors import InvalidInputError, Phrase
 from soplib.i18n import check_language
 from soplib.labels import LABELS
 
@@ -30,18 +30,25 @@ _HEX = re.compile(r"[0-9a-f]+")
 _TEXT_MAX = 500
 
 
-def _text(value: str, what: str, *, required: bool = False, limit: int = _TEXT_MAX) -> None:
+def _text(value: str, what: Phrase, *, required: bool = False, limit: int = _TEXT_MAX) -> None:
     if not isinstance(value, str):
-        raise InvalidInputError(f"{what} must be text, not {type(value).__name__}")
+        raise InvalidInputError("{what} must be text, not {type}", what=what, type=type(value).__name__)
     if required and not value.strip():
-        raise InvalidInputError(f"{what} is empty: give it a value")
+        raise InvalidInputError("{what} is empty: give it a value", what=what)
     if len(value) > limit:
-        raise InvalidInputError(f"{what} is {len(value)} characters long: keep it under {limit}")
+        raise InvalidInputError(
+            "{what} is {length} characters long: keep it under {limit}",
+            what=what,
+            length=len(value),
+            limit=limit,
+        )
 
 
-def _day(value: date | None, what: str) -> None:
+def _day(value: date | None, what: Phrase) -> None:
     if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-        raise InvalidInputError(f"{what} must be a date (datetime.date), not {type(value).__name__}")
+        raise InvalidInputError(
+            "{what} must be a date (datetime.date), not {type}", what=what, type=type(value).__name__
+        )
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,13 @@ class Logo:
 
     def __post_init__(self) -> None:
         if self.media_type not in ("image/png", "image/svg+xml"):
-            raise InvalidInputError(f"logo media type {self.media_type!r}: use image/png or image/svg+xml")
+            raise InvalidInputError(
+                "logo media type {type}: use image/png or image/svg+xml", type=repr(self.media_type)
+            )
         if not self.data or len(self.data) > LOGO_MAX_BYTES:
-            raise InvalidInputError(f"the logo is {len(self.data)} bytes: give an image of 1 byte to 2 MiB")
+            raise InvalidInputError(
+                "the logo is {size} bytes: give an image of 1 byte to 2 MiB", size=len(self.data)
+            )
         if self.media_type == "image/png" and not self.data.startswith(_PNG):
             raise InvalidInputError("the logo is not a PNG file (it lacks the PNG signature)")
         if self.media_type == "image/svg+xml":
@@ -77,9 +88,9 @@ class OfficeProfile:
     time_zone: str = ""  # as people say it: "WITA", "WIB"
 
     def __post_init__(self) -> None:
-        _text(self.name, "office name")
-        _text(self.address, "office address")
-        _text(self.time_zone, "time zone label", limit=40)
+        _text(self.name, Phrase("office name"))
+        _text(self.address, Phrase("office address"))
+        _text(self.time_zone, Phrase("time zone label"), limit=40)
 
 
 @dataclass(frozen=True)
@@ -95,17 +106,19 @@ class Ratifier:
     recorded_on: date | None = None
 
     def __post_init__(self) -> None:
-        _text(self.name, "ratifier name", required=True)
+        _text(self.name, Phrase("ratifier name"), required=True)
         for value, what in (
-            (self.nip, "ratifier NIP"),
-            (self.position, "ratifier position"),
-            (self.unit, "ratifier unit"),
+            (self.nip, Phrase("ratifier NIP")),
+            (self.position, Phrase("ratifier position")),
+            (self.unit, Phrase("ratifier unit")),
         ):
             _text(value, what)
-        _text(self.recorded_by, "ratifier recorded_by", limit=100)
+        _text(self.recorded_by, Phrase("ratifier recorded_by"), limit=100)
         if self.source not in LABELS["ratifier_source"]:
-            raise InvalidInputError(f"ratifier source {self.source!r}: use approval or declared")
-        _day(self.recorded_on, "ratifier recorded_on")
+            raise InvalidInputError(
+                "ratifier source {source}: use approval or declared", source=repr(self.source)
+            )
+        _day(self.recorded_on, Phrase("ratifier recorded_on"))
 
 
 @dataclass(frozen=True)
@@ -117,11 +130,13 @@ class Evaluation:
     outcome: str
 
     def __post_init__(self) -> None:
-        _text(self.session, "evaluation session", required=True, limit=100)
-        _day(self.on, "evaluation date")
+        _text(self.session, Phrase("evaluation session"), required=True, limit=100)
+        _day(self.on, Phrase("evaluation date"))
         if self.outcome not in LABELS["outcome"]:
             raise InvalidInputError(
-                f"evaluation outcome {self.outcome!r}: use one of {', '.join(sorted(LABELS['outcome']))}"
+                "evaluation outcome {outcome}: use one of {choices}",
+                outcome=repr(self.outcome),
+                choices=", ".join(sorted(LABELS["outcome"])),
             )
 
 
@@ -133,8 +148,8 @@ class Withdrawal:
     reason: str = ""
 
     def __post_init__(self) -> None:
-        _day(self.on, "withdrawal date")
-        _text(self.reason, "withdrawal reason", limit=2000)
+        _day(self.on, Phrase("withdrawal date"))
+        _text(self.reason, Phrase("withdrawal reason"), limit=2000)
 
 
 @dataclass(frozen=True)
@@ -177,9 +192,15 @@ class PrintInput:
         if not isinstance(self.document, SopDocument):
             raise InvalidInputError("document must be a parsed SopDocument (soplib.parse)")
         if not isinstance(self.version, int) or self.version < 1:
-            raise InvalidInputError(f"version {self.version!r}: versions count from 1")
+            raise InvalidInputError("version {version}: versions count from 1", version=repr(self.version))
         if not isinstance(self.revision, int) or not 0 <= self.revision < 1000:
-            raise InvalidInputError(f"revision {self.revision!r}: give the revision count, 0 to 999")
-        for value, what in ((self.made, "made"), (self.revised, "revised"), (self.effective, "effective")):
-            _day(value, f"date {what}")
+            raise InvalidInputError(
+                "revision {revision}: give the revision count, 0 to 999", revision=repr(self.revision)
+            )
+        for value, what in (
+            (self.made, Phrase("date made")),
+            (self.revised, Phrase("date revised")),
+            (self.effective, Phrase("date effective")),
+        ):
+            _day(value, what)
         check_language(self.language)

@@ -33,7 +33,7 @@ def output_format(path: Path | str) -> OutputFormat:
     if suffix in (".html", ".htm"):
         return "html"
     raise InvalidInputError(
-        f"{path}: the print is a PDF or an HTML page; name the output FILE.pdf or FILE.html"
+        "{path}: the print is a PDF or an HTML page; name the output FILE.pdf or FILE.html", path=path
     )
 
 
@@ -50,5 +50,5 @@ def print_sop(data: PrintInput, fmt: OutputFormat = "pdf") -> bytes:
     if fmt == "html":
         return html.encode("utf-8")
     if fmt != "pdf":
-        raise InvalidInputError(f"unknown print format {fmt!r}: use pdf or html")
+        raise InvalidInputError("unknown print format {format}: use pdf or html", format=repr(fmt))
     return render_pdf(html, created=data.effective or data.made)

@@ -203,7 +203,7 @@ def read_head(snap: Snapshot) -> tuple[int, str]:
         or not isinstance(raw.get("count"), int)
         or not isinstance(raw.get("last"), str)
     ):
-        raise RecordError(CHAIN, "not {count, last}")
+        raise RecordError(CHAIN, "not an object with count and last")
     count, last = raw["count"], raw["last"]
     if count < 0 or len(last) != 64:
         raise RecordError(CHAIN, "count or hash out of range")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sop_store import Snapshot, validate_doc_id, validate_name
 from soplib.documents.records import SopRecord, read_record
-from soplib.errors import NotFoundError, RefusedError
+from soplib.errors import NotFoundError, Phrase, RefusedError, SopError
 from soplib.ops import Context, Operation, operation
 from soplib.people.ackrecords import AckRecord, NewAck, find_record, iter_records, stage_acks
 from soplib.people.staff import StaffMember, read_registry
@@ -94,12 +94,16 @@ class Target:
         """This version and every earlier one whose records count for it, newest first."""
         return [self.version, *(c.source for c in self.chain)]
 
-    def describe_audience(self) -> str:
-        """``units: A, B; positions: C`` or ``everyone``."""
-        parts = [
-            f"{k}: {', '.join(v)}" for k, v in (("units", self.units), ("positions", self.positions)) if v
-        ]
-        return "; ".join(parts) or "everyone"
+    def describe_audience(self) -> SopError | Phrase:
+        """The audience as a message parameter: ``units: A, B; positions: C`` or ``everyone``."""
+        units, positions = ", ".join(self.units), ", ".join(self.positions)
+        if units and positions:
+            return SopError("units: {units}; positions: {positions}", units=units, positions=positions)
+        if units:
+            return SopError("units: {units}", units=units)
+        if positions:
+            return SopError("positions: {positions}", positions=positions)
+        return Phrase("everyone")
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -142,7 +146,7 @@ def current_target(snap: Snapshot, sop_id: str, version: int | None = None) -> T
 
 def check_person(registry: dict[str, StaffMember], staff_id: str) -> StaffMember:
     """The active person ``staff_id``; refuses an unknown or inactive one."""
-    validate_name(staff_id, what="staff id")
+    validate_name(staff_id, what=Phrase("staff id"))
     person = registry.get(staff_id)
     if person is None:
         raise NotFoundError("no staff {id} in the registry; import the staff list first", id=staff_id)
@@ -211,7 +215,7 @@ class Acknowledge(Operation):
 
     def apply(self, ctx: Context) -> AckOutcome:
         if ctx.actor != self.staff:
-            ctx.require("controller", what="record an acknowledgement for someone else")
+            ctx.require("controller", what=Phrase("record an acknowledgement for someone else"))
         else:
             ctx.require_registered()
         person = check_person(read_registry(ctx.tx), self.staff)
@@ -267,7 +271,7 @@ class Acks:
         if sop_id is not None:
             validate_doc_id(sop_id)
         if staff_id is not None:
-            validate_name(staff_id, what="staff id")
+            validate_name(staff_id, what=Phrase("staff id"))
         return iter_records(snapshot or self._store.snapshot(), sop_id=sop_id, staff_id=staff_id)
 
     def list(self, *, sop_id: str | None = None, staff_id: str | None = None) -> builtins.list[AckRecord]:

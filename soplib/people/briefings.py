@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from sop_store import Snapshot, validate_doc_id, validate_name
 from soplib.clock import check_date
 from soplib.documents.records import read_record
-from soplib.errors import InvalidInputError, NotFoundError, RefusedError
+from soplib.errors import InvalidInputError, NotFoundError, Phrase, RefusedError
 from soplib.files import read_rows, read_source
 from soplib.ops import Context, Operation, operation
 from soplib.people.ackrecords import AckRecord, NewAck, partition_staff, stage_acks
@@ -126,7 +126,7 @@ class CreateBriefing(Operation):
     contents: tuple[str, ...]  # content_sha256 of each version presented
 
     def apply(self, ctx: Context) -> Briefing:
-        ctx.require("controller", what="record briefings")
+        ctx.require("controller", what=Phrase("record briefings"))
         validate_briefing_id(self.id)
         if self.id[2:10] != self.date.strftime("%Y%m%d"):
             raise InvalidInputError("briefing id {id} does not carry its date", id=self.id)
@@ -188,7 +188,7 @@ def parse_attendance_csv(source: Path | str | bytes) -> list[str]:
         data, name=name, columns=("id",), aliases={"nip": "id", "nip/id": "id"}, extra_ok=True
     ):
         try:
-            staff_id = validate_name(row["id"], what="staff id")
+            staff_id = validate_name(row["id"], what=Phrase("staff id"))
         except InvalidInputError as exc:
             raise InvalidInputError(
                 "{name}: row {row}, column id: {reason}", name=name, row=number, reason=exc
@@ -234,7 +234,7 @@ class RecordAttendance(Operation):
     staff: tuple[str, ...]
 
     def apply(self, ctx: Context) -> AttendanceResult:
-        ctx.require("controller", what="record attendance lists")
+        ctx.require("controller", what=Phrase("record attendance lists"))
         briefing = read_briefing(ctx.tx, validate_briefing_id(self.briefing))
         registry = read_registry(ctx.tx)
         if not self.staff or len(set(self.staff)) != len(self.staff):
@@ -296,7 +296,7 @@ class Briefings:
 
     def create(self, *, title: str, day: dt.date, sops: Sequence[str], by: str) -> Briefing:
         """Record a briefing presenting the current versions of ``sops`` on ``day`` (one commit)."""
-        check_date(day, what="briefing day")
+        check_date(day, what=Phrase("briefing day"))
         title = " ".join(title.split())
         if not title:
             raise InvalidInputError("a briefing needs a title")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sop_store import Snapshot, validate_name
-from soplib.errors import InvalidInputError, NotFoundError, RecordError, RefusedError
+from soplib.errors import InvalidInputError, NotFoundError, Phrase, RecordError, RefusedError
 from soplib.files import read_rows, read_source
 from soplib.ops import Context, Operation, operation
 from soplib.values import Value
@@ -60,7 +60,7 @@ _CACHE: OrderedDict[str, dict[str, StaffMember]] = OrderedDict()
 
 def _person(raw: object, number: int) -> StaffMember:
     if not isinstance(raw, dict):
-        raise RecordError(REGISTRY, f"line {number} is not an object")
+        raise RecordError(REGISTRY, "line {number} is not an object", number=number)
     values = [raw.get(k) for k in COLUMNS]
     active = raw.get("active", True)
     if (
@@ -69,7 +69,7 @@ def _person(raw: object, number: int) -> StaffMember:
         or set(raw) - {*COLUMNS, "active"}
     ):
         raise RecordError(
-            REGISTRY, f"line {number} does not have the fields id, name, unit, position, active"
+            REGISTRY, "line {number} does not have the fields id, name, unit, position, active", number=number
         )
     return StaffMember(str(values[0]), str(values[1]), str(values[2]), str(values[3]), active=active)
 
@@ -92,10 +92,12 @@ def read_registry(snap: Snapshot) -> dict[str, StaffMember]:
             try:
                 raw = json.loads(line)
             except (ValueError, RecursionError) as exc:
-                raise RecordError(REGISTRY, f"line {number}: {exc}") from None
+                raise RecordError(REGISTRY, "line {number}: {error}", number=number, error=exc) from None
             person = _person(raw, number)
             if person.id in out:
-                raise RecordError(REGISTRY, f"line {number}: {person.id} is registered twice")
+                raise RecordError(
+                    REGISTRY, "line {number}: {id} is registered twice", number=number, id=person.id
+                )
             out[person.id] = person
     _CACHE[blob] = out
     if len(_CACHE) > 16:
@@ -129,7 +131,7 @@ def parse_staff_csv(source: Path | str | bytes) -> list[StaffMember]:
                     col=col,
                 )
         try:
-            validate_name(row["id"], what="staff id")
+            validate_name(row["id"], what=Phrase("staff id"))
         except InvalidInputError as exc:
             raise InvalidInputError(
                 "{name}: row {row}, column id: {reason}", name=name, row=number, reason=exc
@@ -155,12 +157,12 @@ class ImportStaff(Operation):
     people: tuple[StaffMember, ...]
 
     def apply(self, ctx: Context) -> ImportResult:
-        ctx.require("admin", what="change the staff registry")
+        ctx.require("admin", what=Phrase("change the staff registry"))
         registry = dict(read_registry(ctx.tx))
         added, updated, reactivated, unchanged = [], [], [], []
         seen: set[str] = set()
         for person in self.people:
-            validate_name(person.id, what="staff id")
+            validate_name(person.id, what=Phrase("staff id"))
             if person.id in seen or not all(
                 (person.name.strip(), person.unit.strip(), person.position.strip())
             ):
@@ -191,8 +193,8 @@ class DeactivateStaff(Operation):
     staff: str
 
     def apply(self, ctx: Context) -> StaffMember:
-        validate_name(self.staff, what="staff id")
-        ctx.require("admin", what="change the staff registry")
+        validate_name(self.staff, what=Phrase("staff id"))
+        ctx.require("admin", what=Phrase("change the staff registry"))
         registry = dict(read_registry(ctx.tx))
         person = lookup(registry, self.staff)
         if not person.active:
@@ -242,7 +244,7 @@ class Staff:
 
     def get(self, staff_id: str, *, snapshot: Snapshot | None = None) -> StaffMember:
         """One person (active or not); :class:`NotFoundError` if unknown."""
-        validate_name(staff_id, what="staff id")
+        validate_name(staff_id, what=Phrase("staff id"))
         return lookup(read_registry(snapshot or self._store.snapshot()), staff_id)
 
     def list(self, *, unit: str | None = None, include_inactive: bool = False) -> builtins.list[StaffMember]:

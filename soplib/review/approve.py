@@ -23,7 +23,7 @@ from soplib.documents.model import SopDocument
 from soplib.documents.numbering import renumber
 from soplib.documents.parse import parse
 from soplib.documents.records import Approver, read_record, record_path, stage_version, stage_withdrawal
-from soplib.errors import InvalidInputError, NotAllowedError, RefusedError
+from soplib.errors import InvalidInputError, NotAllowedError, Phrase, RefusedError, SopError
 from soplib.ops import Context, Operation, operation
 from soplib.review.log import ApprovalResult, ApproveEntry, SessionState, validate_session_id
 from soplib.review.ops import append, reason_of, require_open, revised
@@ -128,7 +128,11 @@ class ApproveSession(Operation):
         state = read_state(ctx.tx, validate_session_id(self.session))
         header = state.header
         require_open(header)
-        ctx.require("approver", units=_units(ctx.tx, state), what=f"approve session {self.session}")
+        ctx.require(
+            "approver",
+            units=_units(ctx.tx, state),
+            what=SopError("approve session {session}", session=self.session),
+        )
         approver = _approver(ctx)
         for sop_id in self.editorial:
             if sop_id not in state.outcomes or state.outcomes[sop_id].action != "revise":
@@ -157,7 +161,7 @@ class ApproveSession(Operation):
             }
             if sop_id in self.editorial:
                 meta["editorial"] = {
-                    "reason": reason_of(self.editorial[sop_id], what="mark a revision editorial"),
+                    "reason": reason_of(self.editorial[sop_id], what=Phrase("mark a revision editorial")),
                     "by": ctx.actor,
                 }
             versions[sop_id] = stage_version(

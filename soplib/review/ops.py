@@ -18,7 +18,7 @@ from soplib.documents.edit import Edit, InsertAfter, InsertAtStart, Remove, Repl
 from soplib.documents.model import LIST_FIELDS, SopDocument, validate_key, validate_section
 from soplib.documents.parse import parse
 from soplib.documents.records import read_record, record_path
-from soplib.errors import InvalidInputError, NotAllowedError, NotFoundError, RefusedError
+from soplib.errors import InvalidInputError, NotAllowedError, NotFoundError, Phrase, RefusedError
 from soplib.ops import Context, Operation, operation
 from soplib.review.log import (
     OUTCOMES,
@@ -42,7 +42,7 @@ from soplib.review.records import header_path, log_dir, pinned_document, read_st
 _ROLE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
-def reason_of(reason: str | None, *, what: str) -> str:
+def reason_of(reason: str | None, *, what: Phrase) -> str:
     if reason is None or not reason.strip():
         raise InvalidInputError("a reason is required to {what}", what=what)
     return " ".join(reason.split())
@@ -160,7 +160,7 @@ class StartReview(Operation):
     title: str
 
     def apply(self, ctx: Context) -> SessionHeader:
-        ctx.require("controller", what="start a review session")
+        ctx.require("controller", what=Phrase("start a review session"))
         validate_session_id(self.id)
         if self.id[2:10] != ctx.today.strftime("%Y%m%d"):
             raise InvalidInputError("session id {id} does not carry the day it started", id=self.id)
@@ -169,7 +169,7 @@ class StartReview(Operation):
         if not self.team:
             raise InvalidInputError("a review needs a team of at least one person")
         for member in self.team:
-            validate_name(member.id, what="team member id")
+            validate_name(member.id, what=Phrase("team member id"))
             if not _ROLE.fullmatch(member.role):
                 raise InvalidInputError(
                     "invalid team role {role}: use a word such as chair, secretary, member",
@@ -177,7 +177,7 @@ class StartReview(Operation):
                 )
         if len({m.id for m in self.team}) != len(self.team):
             raise InvalidInputError("a person is named twice in the team")
-        for text, what in ((self.ref, "reference"), (self.title, "title")):
+        for text, what in ((self.ref, Phrase("reference")), (self.title, Phrase("title"))):
             if not text.strip() or " ".join(text.split()) != text:
                 raise InvalidInputError("the session's {what} must be one line of text", what=what)
         if not self.pinned:
@@ -226,7 +226,7 @@ class RecordOutcome(Operation):
             raise RefusedError("{sop} is a proposed new SOP; it has no outcome", sop=self.sop)
         pinned_document(ctx.tx, state.header, self.sop)
         reason = (
-            reason_of(self.reason, what="withdraw an SOP")
+            reason_of(self.reason, what=Phrase("withdraw an SOP"))
             if self.outcome == "withdraw"
             else _optional(self.reason)
         )
@@ -255,13 +255,13 @@ class RecordDecision(Operation):
         if self.action == "keep":
             reason, text = _optional(self.reason), None
         elif self.action == "remove":
-            reason, text = reason_of(self.reason, what="remove a step"), None
+            reason, text = reason_of(self.reason, what=Phrase("remove a step")), None
             others = [
                 e for e in state.edits(self.sop) if not isinstance(e, Remove | Replace) or e.key != self.key
             ]
             revised(doc, state, self.sop, [*others, Remove(self.key)])
         elif self.action == "replace":
-            reason = reason_of(self.reason, what="replace a step")
+            reason = reason_of(self.reason, what=Phrase("replace a step"))
             text = (self.text or "").strip()
             if not text:
                 raise InvalidInputError("the new text of {key} is empty", key=self.key)
@@ -315,7 +315,7 @@ class RecordAdd(Operation):
 
     def apply(self, ctx: Context) -> Entry:
         state = open_state(ctx, self.session)
-        reason = reason_of(self.reason, what="add a step")
+        reason = reason_of(self.reason, what=Phrase("add a step"))
         if (self.after is None) == (self.section is None):
             raise InvalidInputError(
                 "say where to add: after an item, or at the start of a section (one of them)"
@@ -401,7 +401,7 @@ class Retract(Operation):
 
     def apply(self, ctx: Context) -> Entry:
         state = open_state(ctx, self.session)
-        reason = reason_of(self.reason, what="retract an addition or proposal")
+        reason = reason_of(self.reason, what=Phrase("retract an addition or proposal"))
         if state.retractable(self.target) is None:
             raise NotFoundError(
                 "session {id} has no addition or proposal #{seq} to retract", id=self.session, seq=self.target
@@ -421,7 +421,7 @@ class Abandon(Operation):
         state = read_state(ctx.tx, validate_session_id(self.session))
         require_open(state.header)
         if not state.header.is_member(ctx.actor) and ctx.actor != state.header.started_by:
-            ctx.require("controller", what="abandon a session it is not on the team of")
+            ctx.require("controller", what=Phrase("abandon a session it is not on the team of"))
         header = replace(state.header, status="abandoned", closed_by=ctx.actor, closed_at=ctx.at)
         append(ctx, self.session, [AbandonEntry(_optional(self.reason))], "abandon")
         ctx.tx.write_json(header_path(self.session), header.to_json())

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from soplib.documents.diff import StructuralDiff, structural
 from soplib.documents.model import SopDocument
 from soplib.documents.parse import parse
-from soplib.errors import InvalidInputError
+from soplib.errors import InvalidInputError, Phrase
 from soplib.review.log import (
     OUTCOMES,
     ApprovalResult,
@@ -279,7 +279,7 @@ class Review:
         from soplib.review.approve import ApproveSession
 
         if effective is not None:
-            check_date(effective, what="effective")
+            check_date(effective, what=Phrase("effective"))
         applied = self.store.apply(ApproveSession(self.id, effective, dict(editorial or {})), by=by)
         result: ApprovalResult = replace(applied.result, commit=applied.commit)
         return result

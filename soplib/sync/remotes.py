@@ -34,7 +34,7 @@ from sop_store.remote import (
     remove_remote,
     validate_remote_name,
 )
-from soplib.errors import ConflictError, InvalidInputError, NotFoundError, RefusedError, StoreError
+from soplib.errors import ConflictError, InvalidInputError, NotFoundError, Phrase, RefusedError, StoreError
 from soplib.ops import ACTION_TRAILER, read_operation
 from soplib.sync.integrate import Integrate, Refusal, discover
 from soplib.values import Value
@@ -123,7 +123,7 @@ class Remotes:
             raise NotFoundError(
                 "no remote {name}; add it first (known: {known})",
                 name=name,
-                known=", ".join(remotes) or "none",
+                known=", ".join(remotes) or Phrase("none"),
             )
         return remotes[name]
 

@@ -69,7 +69,7 @@ def _declares_dtd(part: bytes) -> bool:
 
 
 def _refuse(source: str, message: str) -> InvalidInputError:
-    return InvalidInputError(f"{source}: {message}")
+    return InvalidInputError("{source}: {message}", source=source, message=message)
 
 
 def sniff(data: bytes, source: str) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from soplib.errors import InvalidInputError
-from soplib.i18n import _
 from soplib.word.cells import W
 
 MAX_ROWS = 2_000
@@ -45,17 +44,15 @@ def _rows(tbl: Any) -> list[Any]:
 
 def _too_big(source: str, number: int, rows: int, columns: int) -> InvalidInputError:
     return InvalidInputError(
-        _(
-            "{source}: table {n} has {rows} rows x {columns} columns, over the limit of {max_rows} rows, "
-            "{max_columns} columns and {max_cells} cells; split it into smaller tables in Word",
-            source=source,
-            n=number,
-            rows=rows,
-            columns=columns,
-            max_rows=MAX_ROWS,
-            max_columns=MAX_COLUMNS,
-            max_cells=MAX_CELLS,
-        )
+        "{source}: table {n} has {rows} rows x {columns} columns, over the limit of {max_rows} rows, "
+        "{max_columns} columns and {max_cells} cells; split it into smaller tables in Word",
+        source=source,
+        n=number,
+        rows=rows,
+        columns=columns,
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+        max_cells=MAX_CELLS,
     )
 
 

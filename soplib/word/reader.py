@@ -22,7 +22,7 @@ import yaml
 from sop_store import validate_doc_id
 from soplib.documents.model import SopDocument
 from soplib.documents.parse import FIELDS, parse
-from soplib.errors import InvalidInputError
+from soplib.errors import InvalidInputError, Phrase, SopError
 from soplib.i18n import _
 from soplib.word.body import read_body
 from soplib.word.cells import WordText
@@ -60,19 +60,15 @@ def read_docx(
     found = body.identity.front
     if not found.get("title"):
         raise InvalidInputError(
-            _(
-                "{source}: no SOP title found: the identity table needs a 'Nama SOP' (or 'Judul SOP') row "
-                "with the title beside it",
-                source=source,
-            )
+            "{source}: no SOP title found: the identity table needs a 'Nama SOP' (or 'Judul SOP') row "
+            "with the title beside it",
+            source=source,
         )
     if not body.blocks:
         raise InvalidInputError(
-            _(
-                "{source}: no procedure found after the identity table: add a procedure table "
-                "(No | Kegiatan | Pelaksana ...) or a numbered list of steps",
-                source=source,
-            )
+            "{source}: no procedure found after the identity table: add a procedure table "
+            "(No | Kegiatan | Pelaksana ...) or a numbered list of steps",
+            source=source,
         )
     front: dict[str, Any] = {"id": _sop_id(document, found, sop_id, source, report)}
     if unit is not None:
@@ -123,16 +119,14 @@ def _sop_id(document: Any, found: dict[str, Any], given: str | None, source: str
         validate_doc_id(candidate)
     except InvalidInputError:
         what = (
-            _("its Nomor SOP {number!r} makes no valid id", number=number)
+            SopError("its Nomor SOP {number!r} makes no valid id", number=number)
             if number
-            else _("it has no Nomor SOP")
+            else Phrase("it has no Nomor SOP")
         )
         raise InvalidInputError(
-            _(
-                "{source}: no SOP id: {what}; give one with --id (e.g. --id KPU-NTB-SOP-05)",
-                source=source,
-                what=what,
-            )
+            "{source}: no SOP id: {what}; give one with --id (e.g. --id KPU-NTB-SOP-05)",
+            source=source,
+            what=what,
         ) from None
     report.chose("id", candidate, _("made from the Nomor SOP {number!r}", number=number))
     return candidate
