@@ -18,14 +18,11 @@ $(BIN)/sop: pyproject.toml setup.py
 $(LOCALES)/%/LC_MESSAGES/soplib.mo: $(LOCALES)/%/LC_MESSAGES/soplib.po | $(BIN)/sop
 	$(BIN)/pybabel compile --domain=soplib --directory=$(LOCALES) --locale=$*
 
-# Messages in the code -> soplib.pot -> every language's .po (new messages added, empty) -> .mo.
+# Messages in the code (soplib/catalogues.py: what a message is) -> every language's .po (new messages
+# added with an empty msgstr, gone ones dropped, sorted) -> .mo; lists what is still untranslated.
 # Translate the new entries in soplib/locale/id/LC_MESSAGES/soplib.po, then run this again.
 catalogues: $(BIN)/sop
-	$(BIN)/pybabel extract --mapping-file=babel.cfg --project=soplib --add-location=file --sort-output \
-		--output-file=$(LOCALES)/soplib.pot .
-	$(BIN)/pybabel update --input-file=$(LOCALES)/soplib.pot --domain=soplib --output-dir=$(LOCALES) \
-		--ignore-obsolete --no-fuzzy-matching
-	$(BIN)/pybabel compile --domain=soplib --directory=$(LOCALES) --statistics
+	$(BIN)/python -m soplib.catalogues
 
 demo: $(BIN)/sop $(CATALOGUES)
 	$(BIN)/sop demo

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopCommand, SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import DATE, emit_json, empty, success, table
 from soplib.i18n import N_, _
 
@@ -24,7 +24,7 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("staff_id")
 @click.argument("sop_id")
 @click.option(
@@ -68,7 +68,7 @@ def ack(ctx: click.Context, staff_id: str, sop_id: str, version: int | None, by:
     )
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def briefing() -> None:
     """Briefings (sosialisasi) and their attendance lists (daftar hadir)."""
 
@@ -174,7 +174,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     )
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("sop_id", required=False)
 @click.option("--unit", help=N_("Only people of this unit."))
 @click.option(
@@ -255,7 +255,7 @@ def print_coverage(report: CoverageReport, *, every_name: bool) -> None:
     )
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("staff_id")
 @json_option
 @click.pass_context

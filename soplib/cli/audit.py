@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopCommand, SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import (
     DATE,
     document_language,
@@ -25,7 +25,7 @@ from soplib.i18n import N_, _
 from soplib.labels import label
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def audit() -> None:
     """Integrity verification, anchors and history for auditors (docs/audit.md)."""
 
@@ -211,8 +211,9 @@ def history_(ctx: click.Context, sop_id: str, as_of: date | None, as_json: bool)
     if as_json:
         emit_json(hist.to_json())
         return
-    title = f"{hist.id}: {hist.title} ({_('on')} {hist.on.isoformat()}"
-    title += f", {_('record as of commit')} {(hist.as_of.commit or '-')[:10]})" if hist.as_of else ")"
+    on, as_of_commit = _("on"), _("record as of commit")
+    title = f"{hist.id}: {hist.title} ({on} {hist.on.isoformat()}"
+    title += f", {as_of_commit} {(hist.as_of.commit or '-')[:10]})" if hist.as_of else ")"
     table(
         title,
         [
@@ -266,7 +267,7 @@ def _counts(decisions: object) -> str:
     return " ".join(f"{k} {decisions.get(k, 0)}" for k in ("kept", "removed", "replaced", "added"))
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.option(
     "--within", "within", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS",
     help=N_("Include reviews due within DAYS from today (overdue ones always)."),
@@ -300,7 +301,7 @@ def due(ctx: click.Context, within: int, as_json: bool) -> None:
     )
 
 
-@click.command("print")
+@click.command("print", cls=SopCommand)
 @click.argument("sop_id")
 @click.option(
     "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Version (default: current).")
@@ -319,7 +320,7 @@ def print_(ctx: click.Context, sop_id: str, version: int | None, output: Path, f
     write_file(output, print_sop(data, fmt), force=force)
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("sop_id")
 @click.option(
     "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Version (default: current).")

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopCommand, SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
 from soplib.i18n import N_, _
 
 _UNSET = object()
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def office() -> None:
     """The office profile: name, address, logo, time zone, language of documents."""
 
@@ -98,7 +98,7 @@ def office_set(
     success(_("office profile saved: {name}, {zone}", name=profile.name or "-", zone=profile.zone_label))
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("role", type=click.Choice(["admin", "controller", "approver"]))
 @click.argument("staff_id")
 @click.option(
@@ -116,7 +116,7 @@ def grant(ctx: click.Context, role: str, staff_id: str, units: tuple[str, ...], 
     success(_("{id} is now {role}{where}", id=g.staff, role=g.role, where=where))
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("role", type=click.Choice(["admin", "controller", "approver"]))
 @click.argument("staff_id")
 @by_option
@@ -127,7 +127,7 @@ def revoke(ctx: click.Context, role: str, staff_id: str, by: str) -> None:
     success(_("{id} no longer holds {role}", id=g.staff, role=g.role))
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @json_option
 @click.pass_context
 def grants(ctx: click.Context, as_json: bool) -> None:

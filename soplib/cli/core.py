@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopCommand, by_option, json_option, open_store
 from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
 from soplib.i18n import N_, _
 from soplib.labels import label
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.option("--language", type=click.Choice(["id", "en"]), help=N_("Language of the office's documents."))
 @click.option(
     "--time-zone",
@@ -32,7 +32,7 @@ def init(ctx: click.Context, language: str | None, time_zone: str | None, office
     success(_("created an empty SOP store at {path}", path=path))
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @by_option
 @click.option("--message", "-m", default="", help=N_("Why these SOPs are added."))
@@ -53,7 +53,7 @@ def add(
         success(_("added {id} v{version}: {title}", id=v.id, version=v.version, title=v.document.title))
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("file", type=click.Path(path_type=Path))
 @by_option
 @click.option("--message", "-m", required=True, help=N_("Why the SOP changed (required)."))
@@ -101,7 +101,7 @@ def update(
     success(_("saved {id} v{version}", id=v.id, version=v.version) + note)
 
 
-@click.command("list")
+@click.command("list", cls=SopCommand)
 @json_option
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
@@ -123,7 +123,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     )
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("sop_id")
 @click.option(
     "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Version (default: current).")
@@ -152,7 +152,7 @@ def show(ctx: click.Context, sop_id: str, version: int | None, raw: bool, as_jso
     sys.stdout.buffer.flush()
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("sop_id")
 @json_option
 @click.pass_context
@@ -181,7 +181,7 @@ def history(ctx: click.Context, sop_id: str, as_json: bool) -> None:
     )  # fmt: skip
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("sop_id")
 @click.argument("v1", type=click.IntRange(min=1))
 @click.argument("v2", type=click.IntRange(min=1))

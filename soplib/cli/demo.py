@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from soplib.cli.demo_sync import step_sync
+from soplib.cli.main import SopCommand
 from soplib.cli.output import console, table
 from soplib.i18n import N_, _
 from soplib.labels import label
@@ -186,8 +187,8 @@ def step_review(store_path: Path) -> None:
             click.echo(_("approval by {who} refused: {reason}", who=DRIVER, reason=exc))
         result = session.approve(by=SECRETARY, effective=date(2026, 12, 1))
         click.echo(
-            _(("approved in one commit {commit}: new versions {versions}; kept "
-               "{kept}"), commit=(result.commit or "")[:10],
+            _("approved in one commit {commit}: new versions {versions}; kept {kept}",
+              commit=(result.commit or "")[:10],
               versions=", ".join(f"{k} v{v}" for k, v in result.versions.items()),
               kept=", ".join(result.kept) or "-")
         )  # fmt: skip
@@ -220,8 +221,8 @@ def step_internalisation(store_path: Path) -> None:
         present = [p.id for p in parse_staff_csv(staff_csv()) if "Lombok Barat" not in p.unit][:14]
         attended = store.briefings.attend(briefing.id, present, by=CHAIR)
         click.echo(
-            _(("briefing {id}: {n} attended, {acks} acknowledgements in one commit, {skipped} skipped (SOP "
-               "not for them)"),
+            _("briefing {id}: {n} attended, {acks} acknowledgements in one commit, {skipped} skipped "
+              "(SOP not for them)",
               id=briefing.id, n=len(attended.new_attendees), acks=len(attended.records),
               skipped=sum(1 for s in attended.skipped if s.reason == "outside audience"))
         )  # fmt: skip
@@ -312,8 +313,8 @@ def step_reliability(store_path: Path) -> None:
         left = [*store.path.glob("objects/*/tmp_obj_*"), *store.path.glob("refs/**/*.lock")]
         chain = verify_chain(store.snapshot())
         click.echo(
-            _(("{n} acknowledgements reported by the killed writers: {lost} lost; {stray} stray files; "
-               "hash chain intact: {ok} (docs/reliability.md)"),
+            _("{n} acknowledgements reported by the killed writers: {lost} lost; {stray} stray files; "
+              "hash chain intact: {ok} (docs/reliability.md)",
               n=len(reported), lost=len(lost), stray=len(left), ok=chain.is_intact)
         )  # fmt: skip
 
@@ -394,7 +395,7 @@ STEPS: list[Callable[[Path], None]] = [
 ]
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.option(
     "--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
     help=N_("Where to build the demo store (a new folder). Default: a new temporary folder."),

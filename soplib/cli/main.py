@@ -20,18 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from soplib.i18n import N_, _, use_language
+from soplib.i18n import DEFAULT, N_, _, current_language, use_language
 
 if TYPE_CHECKING:
     from soplib.store import Store
 
 
 @contextlib.contextmanager
-def _translated_help(command: click.Command) -> Iterator[None]:
-    """Translate a command's help and its options' help for the time it is shown."""
+def _translated_help(command: click.Command, ctx: click.Context) -> Iterator[None]:
+    """Translate a command's help and its options' help (``--help`` too) for the time it is shown."""
     saved: list[tuple[Any, str, Any]] = []
     try:
-        for obj in (command, *command.params):
+        for obj in (command, *command.get_params(ctx)):
             for attr in ("help", "short_help"):
                 value = getattr(obj, attr, None)
                 if isinstance(value, str) and value:
@@ -43,36 +43,55 @@ def _translated_help(command: click.Command) -> Iterator[None]:
             setattr(obj, attr, value)
 
 
+# click's own help texts, shown in our language (click itself speaks only English).
+CLICK_TEXTS = (N_("Show this message and exit."), N_("Show the version and exit."))
+
+
 def help_text(text: str) -> str:
     """A help text (a command's docstring, an option's ``help=N_(...)``) in the current language.
 
     The catalogue holds docstrings as :func:`inspect.cleandoc` leaves them (what
     ``soplib.catalogues`` extracts), so the text is cleaned before the lookup.
+    English is the source language: no catalogue is read for it (``sop --help`` stays fast).
+
+    >>> help_text("Print JSON (schema in docs/cli.md).")
+    'Print JSON (schema in docs/cli.md).'
     """
+    if current_language() == DEFAULT:
+        return text
     import inspect
 
     return _(inspect.cleandoc(text))
 
 
-class SopCommand(click.Command):
-    """A command whose help is translated when shown."""
+class _TranslatedHelp(click.Command):
+    """Help (texts, usage line, section headings) in the current language; mixed into the CLI's classes."""
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self):
+        with _translated_help(self, ctx):
             super().format_help(ctx, formatter)
 
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=help_text(N_("Usage:")) + " ")
 
-class SopSubGroup(click.Group):
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
+        if records:
+            with formatter.section(help_text(N_("Options"))):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):
+            _format_commands(self, ctx, formatter)
+
+
+class SopCommand(_TranslatedHelp, click.Command):
+    """A command whose help is translated when shown."""
+
+
+class SopSubGroup(_TranslatedHelp, click.Group):
     """A command group (``sop review``, ``sop audit``) whose help is translated when shown."""
 
     command_class = SopCommand
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self):
-            super().format_help(ctx, formatter)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        _format_commands(self, ctx, formatter)
 
 
 SopSubGroup.group_class = SopSubGroup
@@ -85,7 +104,7 @@ def _format_commands(group: click.Group, ctx: click.Context, formatter: click.He
         if cmd is not None and not cmd.hidden:
             rows.append((name, " ".join(help_text(cmd.help).split("\n\n", 1)[0].split()) if cmd.help else ""))
     if rows:
-        with formatter.section(_("Commands")):
+        with formatter.section(help_text(N_("Commands"))):
             formatter.write_dl(rows)
 
 
@@ -117,7 +136,7 @@ def _language(ctx: click.Context) -> str:
     return "en"
 
 
-class SopGroup(click.Group):
+class SopGroup(_TranslatedHelp, click.Group):
     """The ``sop`` group: sets the language, turns every soplib error into one line."""
 
     command_class = SopCommand
@@ -131,14 +150,9 @@ class SopGroup(click.Group):
                 arg.encode("utf-8")
             except UnicodeEncodeError:
                 raise click.UsageError(_("argument {arg} is not valid UTF-8 text", arg=repr(arg))) from None
-        return super().parse_args(ctx, args)
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self):
-            super().format_help(ctx, formatter)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        _format_commands(self, ctx, formatter)
+        # `sop --help` (and a usage error) is shown while parsing, before invoke() sets the language.
+        with use_language(_early_language(args, self)):
+            return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*LAZY, *self.commands})
@@ -182,6 +196,19 @@ class SopGroup(click.Group):
                         reason=exc,
                     )
                 )
+
+
+def _early_language(args: list[str], group: click.Group) -> str:
+    """The language ``--lang``/``$SOP_LANG`` name among the group's own options, else English."""
+    lang = os.environ.get("SOP_LANG")
+    for i, arg in enumerate(args):
+        if arg in LAZY or arg in group.commands:
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+    return lang if lang in ("id", "en") else "en"
 
 
 def _quiet_exit() -> None:

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopCommand, SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
 from soplib.i18n import _
 from soplib.labels import label
 from soplib.sync.remotes import RefusedChange
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("url")
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.pass_context
@@ -35,7 +35,7 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
         )
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def remote() -> None:
     """The git servers this store shares its record with."""
 
@@ -74,7 +74,7 @@ def remote_list(ctx: click.Context, as_json: bool) -> None:
     table(_("Remotes"), [_("name"), _("url")], [[n, u] for n, u in sorted(remotes.items())])
 
 
-@click.command()
+@click.command(cls=SopCommand)
 @click.argument("name", default="origin")
 @by_option
 @json_option

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from soplib.cli.main import json_option, open_store
+from soplib.cli.main import SopCommand, json_option, open_store
 from soplib.cli.output import emit_json, output_options, success, write_file
 from soplib.i18n import N_, _
 
@@ -37,7 +37,7 @@ def _report_lines(report: MappingReport) -> list[str]:
     return lines
 
 
-@click.command("import")
+@click.command("import", cls=SopCommand)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--by", "by", envvar="SOP_BY", metavar="ID", help=N_("Who is acting (staff id). Default: $SOP_BY.")
@@ -101,7 +101,7 @@ def _added_json(result: ImportResult, version: int) -> dict[str, Any]:
     return {**result.to_json(), "version": version}
 
 
-@click.command("export")
+@click.command("export", cls=SopCommand)
 @click.argument("sop_id")
 @click.option(
     "--version", "-v", "version", type=click.IntRange(min=1), help=N_("Version (default: current).")
