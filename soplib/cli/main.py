@@ -43,8 +43,15 @@ def _translated_help(command: click.Command, ctx: click.Context) -> Iterator[Non
             setattr(obj, attr, value)
 
 
-# click's own help texts, shown in our language (click itself speaks only English).
-CLICK_TEXTS = (N_("Show this message and exit."), N_("Show the version and exit."))
+# click's own help texts and headings, shown in our language (click itself speaks only English).
+CLICK_TEXTS = (
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("Usage:"),
+    N_("Options"),
+    N_("Positional arguments"),
+    N_("Commands"),
+)
 
 
 def help_text(text: str) -> str:
@@ -64,24 +71,42 @@ def help_text(text: str) -> str:
     return _(inspect.cleandoc(text))
 
 
+class _HelpFormatter(click.HelpFormatter):
+    """click's formatter with the usage prefix and the section headings in the current language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, help_text("Usage:") + " " if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(help_text(name))
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
 class _TranslatedHelp(click.Command):
     """Help (texts, usage line, section headings) in the current language; mixed into the CLI's classes."""
+
+    context_class = _Context
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
             super().format_help(ctx, formatter)
 
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=help_text(N_("Usage:")) + " ")
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
-        if records:
-            with formatter.section(help_text(N_("Options"))):
-                formatter.write_dl(records)
-        if isinstance(self, click.Group):
-            _format_commands(self, ctx, formatter)
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # A group's command list: each command's translated help, its first paragraph.
+        rows = []
+        if not isinstance(self, click.Group):
+            return
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                first = help_text(cmd.help).split("\n\n", 1)[0] if cmd.help else ""
+                rows.append((name, " ".join(first.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 class SopCommand(_TranslatedHelp, click.Command):
@@ -95,17 +120,6 @@ class SopSubGroup(_TranslatedHelp, click.Group):
 
 
 SopSubGroup.group_class = SopSubGroup
-
-
-def _format_commands(group: click.Group, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-    rows = []
-    for name in group.list_commands(ctx):
-        cmd = group.get_command(ctx, name)
-        if cmd is not None and not cmd.hidden:
-            rows.append((name, " ".join(help_text(cmd.help).split("\n\n", 1)[0].split()) if cmd.help else ""))
-    if rows:
-        with formatter.section(help_text(N_("Commands"))):
-            formatter.write_dl(rows)
 
 
 def _language(ctx: click.Context) -> str:
