@@ -41,9 +41,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     # How a version was saved (soplib.documents.records.VersionRecord.action).
     "action": {
-        "add": N_("added"),
-        "update": N_("updated"),
-        "approve": N_("approved in a review"),
+        "add": N_("add"),
+        "update": N_("update"),
+        "approve": N_("approve"),
     },
     # A decision on one item in a review session (soplib.review.log.ItemAction).
     "item_action": {
@@ -65,9 +65,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     # Where an item's current text comes from (soplib.audit.blame.Origin.origin).
     "origin": {
         "original": N_("original"),
-        "replace": N_("replaced"),
-        "add": N_("added"),
-        "update": N_("updated"),
+        "replace": N_("replace"),
+        "add": N_("add"),
+        "update": N_("update"),
     },
     # What a sync did with the remote's commits (soplib.sync.remotes.How).
     "sync": {

@@ -135,7 +135,7 @@ def test_cli_history(versions: Store, cli: CliRun) -> None:
     assert [v["version"] for v in data["versions"]] == [1, 2]
     assert set(data["versions"][0]) >= {"decisions", "session", "approver", "effective_date", "status"}
     r = cli("audit", "history", SOP)
-    assert r.exit_code == 0 and "in_force" in r.output and "budi" in r.output
+    assert r.exit_code == 0 and "in force" in r.output and "budi" in r.output  # the label, not "in_force"
 
 
 @pytest.mark.parametrize(

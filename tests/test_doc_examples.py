@@ -52,15 +52,17 @@ def errors(done: subprocess.CompletedProcess[str]) -> list[str]:
 
 def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
     done, scratch = paste(tour(), tmp_path)
-    # The one refusal the tour shows on purpose, and nothing else refused.
-    assert [e for e in errors(done) if "may not approve session" not in e] == [] and len(errors(done)) == 1
+    # The one refusal the tour shows on purpose, and nothing else refused. The office speaks Bahasa
+    # Indonesia (`sop office set --language id`), so every message after that is Indonesian.
+    refusal = "tidak boleh mengesahkan sesi"  # "may not approve session"
+    assert [e for e in errors(done) if refusal not in e] == [] and len(errors(done)) == 1
     assert (scratch / "sop-01.pdf").read_bytes().startswith(b"%PDF-")
     assert zipfile.is_zipfile(scratch / "sop-04.docx") and zipfile.is_zipfile(scratch / "bukti-sop.zip")
     assert "<html" in (scratch / "laporan-sop.html").read_text(encoding="utf-8").lower()
     assert (scratch / "anchor.json").is_file() and (scratch / "kab" / "HEAD").is_file()
     for expected in (
-        "approved R-", "KPU-NTB-SOP-01 v2", "KPU-NTB-SOP-02 v2", "imported KPU-NTB-SOP-04 v1",
-        "5 attendees added", "verified: ",
+        "disahkan dalam commit", "KPU-NTB-SOP-01 v2", "KPU-NTB-SOP-02 v2", "KPU-NTB-SOP-04 v1 diimpor",
+        "5 peserta ditambahkan", "terverifikasi: ",
     ):  # fmt: skip
         assert expected in done.stdout, expected
 
@@ -71,14 +73,16 @@ def test_the_review_and_internalisation_guides_run_as_written(tmp_path: Path) ->
     assert errors(done) == []
     assert (scratch / "perbaikan.html").is_file() and (scratch / "sop-01.pdf").is_file()
     for expected in (
-        "#48: evaluation of KPU-NTB-SOP-01 recorded (6 of 7 Ya)",
-        "proposed new SOP KPU-NTB-SOP-05",
+        # In Bahasa Indonesia: the office's language (the tour's second block sets it).
+        "#48: evaluasi KPU-NTB-SOP-01 dicatat (6 dari 7 Ya)",
+        "SOP baru KPU-NTB-SOP-05 diusulkan",
         "KPU-NTB-SOP-05 v1",
-        " abandoned",
-        "imported pegawai-baru.csv: 1 added",
-        "deactivated 199901012025011001",
-        "already there: 199208172018031001",
-        "5 attendees added",
+        " dibatalkan",
+        "pegawai-baru.csv diimpor: 1 ditambahkan",
+        "199901012025011001 (",
+        ") dinonaktifkan",
+        "sudah ada: 199208172018031001",
+        "5 peserta ditambahkan",
         "v1->v2 editorial: perbaikan redaksi",
     ):
         assert expected in done.stdout, expected

@@ -16,10 +16,10 @@ def test_an_added_step_has_an_empty_action_cell_not_the_catalogue_header(
     session.add(
         "KPU-NTB-SOP-04", after="prosedur/4", text="Peminjam mengembalikan barang.", reason="x", by=ACTOR
     )
-    for lang in ("en", "id"):
+    for lang, added in (("en", "add"), ("id", "penambahan")):  # the entry's type, translated
         result = cli("--lang", lang, "review", "log", session.id)
         assert result.exit_code == 0, result.output
         rows = [line.split("\t") for line in result.output.splitlines()]
         assert "Project-Id-Version" not in result.output
-        add = next(row for row in rows if row[3] == "add")
+        add = next(row for row in rows if row[3] == added)
         assert add[5:] == ["prosedur/4", "", "x"], add
