@@ -4,8 +4,10 @@ One place says what a message is (:data:`KEYWORDS`, :data:`PACKAGES`); ``make
 catalogues`` runs :func:`main` and tests/test_catalogues.py extracts with
 :func:`extract`, so the test checks exactly what the build writes. A message
 is the first argument of ``_()``, ``N_()``, ``ngettext()`` (singular and
-plural), of every error class (``InvalidInputError("no SOP {id}", id=...)``)
-and of ``Phrase()`` (an error parameter that is itself English text).
+plural), of every error class (``InvalidInputError("no SOP {id}", id=...)``;
+for ``RecordError(path, reason)`` the reason) and of ``Phrase()`` (an error
+parameter that is itself English text); and the docstring of every CLI
+command, which click shows as its help.
 
 Adding or changing messages (a "top-up")::
 
