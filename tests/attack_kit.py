@@ -35,6 +35,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     """The test process's environment without soplib's own variables, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if k not in _SOP_ENV}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # The checks read English messages ("error: ..."); the demo office speaks Bahasa Indonesia.
+    env["SOP_LANG"] = "en"
     env.update(extra)
     return env
 
