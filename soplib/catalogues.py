@@ -15,6 +15,10 @@ Adding or changing messages (a "top-up")::
     # translate every empty msgstr in soplib/locale/id/LC_MESSAGES/soplib.po
     make catalogues    # compile; prints what is still untranslated
 
+After a git merge that left a ``.po`` in conflict, ``make catalogues`` rebuilds
+it from both sides (every translation either branch made is kept), then
+brings it up to date with the merged code; ``git add`` it after.
+
 The ``.po`` files are written sorted by message, with file names but no line
 numbers and a header that does not change from run to run, so a run on
 unchanged code rewrites nothing and a merge conflict is about messages only.
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import io
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -149,11 +154,36 @@ def merged(po: Path, lang: str, messages: Catalog) -> bytes:
     """The ``.po`` at ``po`` updated to ``messages``: new ones added untranslated, gone ones dropped.
 
     No fuzzy matching (a guess from a similar message would ship as a wrong translation) and the
-    header's dates kept, so the same code gives the same bytes.
+    header's dates kept, so the same code gives the same bytes. A ``.po`` left with git's conflict
+    markers by a merge is first rebuilt from both sides (:func:`both_sides`).
     """
-    catalog = read(po, lang)
+    catalog = both_sides(po, lang) if b"\n<<<<<<< " in b"\n" + po.read_bytes() else read(po, lang)
     catalog.update(messages, no_fuzzy_matching=True, update_creation_date=False)
     return render(catalog)
+
+
+def both_sides(po: Path, lang: str) -> Catalog:
+    """The ``.po`` of a git merge in conflict: our side, plus every translation only their side has.
+
+    Two branches that each added messages (and translated them) conflict where the sorted entries
+    meet; the translations of both are kept, ours where both translated a message.
+    """
+    sides = []
+    for stage in (2, 3):  # git's index stages of a conflict: 2 ours, 3 theirs
+        shown = subprocess.run(
+            ["git", "show", f":{stage}:./{po.name}"], cwd=po.parent, capture_output=True, timeout=60
+        )
+        if shown.returncode != 0:
+            raise SystemExit(f"{po} has conflict markers but git has no sides for it: resolve it by hand")
+        sides.append(read_po(io.BytesIO(shown.stdout), locale=lang, domain=DOMAIN))
+    ours, theirs = sides
+    for message in theirs:
+        mine = ours.get(message.id) if message.id else None
+        if mine is None:
+            ours[message.id] = message
+        elif not any(mine.string if isinstance(mine.string, tuple) else (mine.string,)):
+            mine.string = message.string
+    return ours
 
 
 def untranslated(catalog: Catalog) -> list[str]:

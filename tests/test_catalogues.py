@@ -16,6 +16,7 @@ import functools
 import gettext
 import importlib
 import inspect
+import io
 import pkgutil
 import shutil
 import string
@@ -27,13 +28,14 @@ from pathlib import Path
 
 import click
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import ACTOR, CliRun
 
 import soplib
 from soplib import Store
-from soplib.catalogues import KEYWORDS, PACKAGES, extract, merged, template
+from soplib.catalogues import KEYWORDS, PACKAGES, extract, merged, render, template
 from soplib.cli import main
 from soplib.cli.main import LAZY, SopCommand, SopSubGroup, help_text
 from soplib.errors import InvalidInputError, NotAllowedError, Phrase, RecordError, SopError
@@ -465,3 +467,46 @@ def test_the_wheel_ships_compiled_catalogues(tmp_path: Path) -> None:
         compiled = gettext.GNUTranslations(archive.open("soplib/locale/id/LC_MESSAGES/soplib.mo"))
     assert compiled.gettext("Activity") == "Kegiatan"
     assert "soplib/outputs/sop_html.py" in names
+
+
+def _po(entries: dict[str, str]) -> bytes:
+    catalog = Catalog(locale="id", domain="soplib")
+    for message, text in entries.items():
+        catalog.add(message, text, locations=[("soplib/x.py", 1)])
+    return render(catalog)
+
+
+def test_a_catalogue_in_merge_conflict_keeps_the_translations_of_both_branches(tmp_path: Path) -> None:
+    """Two branches that each added and translated a message: `make catalogues` resolves the .po."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    po_file = tmp_path / "soplib.po"
+    git("init", "-q", "-b", "main")
+    po_file.write_bytes(_po({"a message": "sebuah pesan", "z message": "pesan z"}))
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "other")
+    po_file.write_bytes(
+        _po({"a message": "sebuah pesan", "b added there": "ditambah di sana", "z message": "pesan z"})
+    )
+    git("commit", "-qam", "theirs")
+    git("checkout", "-q", "main")
+    po_file.write_bytes(
+        _po({"a message": "sebuah pesan", "c added here": "ditambah di sini", "z message": "pesan z"})
+    )
+    git("commit", "-qam", "ours")
+    assert git("merge", "other").returncode != 0 and b"<<<<<<< " in po_file.read_bytes()
+    code = Catalog(domain="soplib")
+    for message in ("a message", "b added there", "c added here"):  # "z message" is gone from the code
+        code.add(message, locations=[("soplib/x.py", 1)])
+    result = read_po(io.BytesIO(merged(po_file, "id", code)), locale="id")
+    assert {m.id: m.string for m in result if m.id} == {
+        "a message": "sebuah pesan",
+        "b added there": "ditambah di sana",
+        "c added here": "ditambah di sini",
+    }
