@@ -159,6 +159,18 @@ def outcome(
     success(f"#{entry.seq}: {sop_id} -> {_(outcome)}")
 
 
+@review.command("keep-rest")
+@click.argument("session_id")
+@click.argument("sop_id")
+@click.option("--reason", help=N_("Why (optional)."))
+@by_option
+@click.pass_context
+def keep_rest(ctx: click.Context, session_id: str, sop_id: str, reason: str | None, by: str) -> None:
+    """Decide keep for every item of a revised SOP that has no decision yet (one commit)."""
+    entries = _session(ctx, session_id).keep_rest(sop_id, by=by, reason=reason)
+    success(_("{n} items of {sop} kept", n=len(entries), sop=sop_id))
+
+
 @review.command()
 @click.argument("session_id")
 @click.argument("sop_id")
