@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import DATE, emit_json, empty, success, table
 from soplib.i18n import N_, _
 
@@ -68,7 +68,7 @@ def ack(ctx: click.Context, staff_id: str, sop_id: str, version: int | None, by:
     )
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def briefing() -> None:
     """Briefings (sosialisasi) and their attendance lists (daftar hadir)."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import (
     DATE,
     document_language,
@@ -24,7 +24,7 @@ from soplib.cli.output import (
 from soplib.i18n import N_, _
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def audit() -> None:
     """Integrity verification, anchors and history for auditors (docs/audit.md)."""
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
 from soplib.i18n import N_, _
 
 _UNSET = object()
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def office() -> None:
     """The office profile: name, address, logo, time zone, language of documents."""
 

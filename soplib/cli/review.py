@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
 from soplib.i18n import N_, _
 
@@ -60,7 +60,7 @@ def _cells(values: tuple[str, ...]) -> dict[str, str]:
     return cells
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def review() -> None:
     """Review sessions: decide keep / remove / replace / add per step, evaluate, approve."""
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
 from soplib.i18n import N_, _
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def staff() -> None:
     """The staff registry: who must acknowledge which SOPs."""
 

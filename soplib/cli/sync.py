@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.main import by_option, json_option, open_store
+from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import emit_json, empty, success, table
 from soplib.i18n import _
 from soplib.sync.remotes import RefusedChange
@@ -34,7 +34,7 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
         )
 
 
-@click.group()
+@click.group(cls=SopSubGroup)
 def remote() -> None:
     """The git servers this store shares its record with."""
 
