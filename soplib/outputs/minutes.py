@@ -122,6 +122,8 @@ def _outcome_cell(line: SopLine) -> str:
 
 def _items_cell(line: SopLine) -> str:
     c = line.counts
+    if not any(c.values()):
+        return "-"
     text = _(
         "kept {kept}, removed {removed}, replaced {replaced}, added {added}",
         kept=c.get("kept", 0), removed=c.get("removed", 0), replaced=c.get("replaced", 0),
@@ -313,9 +315,9 @@ def worksheet_html(ev: SessionEvidence) -> str:
     with use_language(ev.frame.language):
         title = _("SOP evaluation worksheet")
         columns = [
-            Column(_("No."), 3, "n"), Column(_("SOP"), 16),
-            *(Column(f"{n}. {label('criterion', c)}", 7, "c") for n, c in enumerate(CRITERIA, 1)),
-            Column(_("Action taken"), 9, "c"), Column(_("Notes"), 23),
+            Column(_("No."), 3, "n"), Column(_("SOP"), 15),
+            *(Column(f"{n}. {label('criterion', c)}", 8, "c") for n, c in enumerate(CRITERIA, 1)),
+            Column(_("Action taken"), 8, "c"), Column(_("Notes"), 18),
         ]  # fmt: skip
         # The SOPs reviewed, and a new SOP only if it was assessed too.
         assessed = [s for s in ev.sops if s.version is not None or s.evaluation is not None]
