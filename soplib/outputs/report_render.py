@@ -319,7 +319,11 @@ def render_csv(report: AuditReport) -> str:
         who = ""
         if r.approver is not None:  # empty, not "-" (which a spreadsheet shows as "'-")
             a = r.approver
-            who = ", ".join(x for x in (a.name or a.id, a.position or "", a.id if a.name else "") if x)
+            who = (
+                a.label()
+                + (f", NIP {a.id}" if a.name and a.id != "-" else "")
+                + (" (declared)" if r.declared else "")
+            )
         rows.append(
             [
                 r.id, r.title, r.unit or "", r.version, r.status, iso(r.effective_date), who,
