@@ -243,11 +243,10 @@ def _session(pack: Pack, printer: _Printer, state: SessionState, ev: SessionEvid
         printer.version(pack, f"{folder}/sop-perbaikan-v{revised.version}", sop_id, revised.version)
         old = store.sops.get(sop_id, version=version, snapshot=snap)
         new = store.sops.get(sop_id, version=revised.version, snapshot=snap)
-        diff = structural(old.document, new.document, old_label=f"v{version}", new_label=f"v{new.version}")
-        pack.add(
-            f"{folder}/redline.html",
-            redline_html([diff], title=f"{sop_id} v{version} -> v{new.version} ({h.id})"),
-        )
+        labels = {"old_label": f"v{version} (SOP awal)", "new_label": f"v{new.version}"}
+        diff = structural(old.document, new.document, **labels)
+        title = f"Redline {sop_id} v{version} -> v{new.version} ({h.id})"
+        pack.add(f"{folder}/redline.html", redline_html([diff], title=title))
         pack.entries += [
             Entry("sessions", group, _("{id} version {version} as revised (SOP perbaikan)", id=sop_id,
                                        version=new.version), f"{folder}/sop-perbaikan-v{new.version}"),
