@@ -345,3 +345,19 @@ def test_attendance_list_in_a_real_browser(docs: dict[str, Path], tmp_path: Path
         210,
     )  # the annex is landscape in the browser too
     assert EVIL_NAME in " ".join(text(pdf).split())  # the hostile name, printed as text
+
+
+def test_every_message_of_the_documents_is_translated() -> None:
+    """Each message in soplib/outputs and the enum labels has its Indonesian translation (the whole code
+    base is checked by test_catalogues.py)."""
+    from test_catalogues import extracted, po
+
+    translations = po("id")
+    documents = {
+        m: where
+        for m, where in extracted().items()
+        if any("soplib/outputs/" in w or "labels.py" in w for w in where)
+    }
+    assert len(documents) > 150
+    missing = [m for m in documents if not any(translations.get(m, ()))]
+    assert not missing, missing
