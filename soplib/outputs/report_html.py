@@ -21,6 +21,7 @@ from soplib.outputs.html import esc
 from soplib.outputs.model import OfficeProfile
 from soplib.outputs.report_render import Table, frame_of, outstanding_rows, pct, summary, tables
 from soplib.outputs.sheet import Column, Sheet, document, grid, group_row, h2, heading, info, title_block
+from soplib.people.staff import StaffMember
 
 # The chart's drawing units; it is drawn 180 mm wide (the portrait page between its margins).
 _BAR_W, _LABEL_W, _PCT_W, _ROW_H = 380, 260, 60, 22
@@ -60,20 +61,35 @@ def _grid(table: Table) -> str:
     return h2(table.title) + _table(table)
 
 
+def outstanding_people(report: AuditReport) -> list[tuple[str, list[tuple[StaffMember, list[str]]]]]:
+    """Per unit, everyone who still has an SOP in force to acknowledge, with those SOPs ("ID vN")."""
+    staff = report.coverage.staff
+    todo: dict[str, list[str]] = {}
+    for s in report.coverage.sops:
+        for i in s.outstanding:
+            todo.setdefault(i, []).append(f"{s.id} v{s.version}")
+    units: dict[str, list[tuple[StaffMember, list[str]]]] = {}
+    for i in sorted(todo, key=lambda i: (staff[i].unit, staff[i].name, i)):
+        units.setdefault(staff[i].unit, []).append((staff[i], todo[i]))
+    return list(units.items())
+
+
 def _outstanding(report: AuditReport) -> str:
+    # One row per person (not per person and SOP): an office of 150 people and 200 SOPs lists
+    # 150 rows, each a to-do list, instead of thousands of pairs.
     columns = [
-        Column(_("No."), 5, "n"), Column(_("Name"), 30), Column(_("NIP / ID"), 23), Column(_("Position"), 20),
-        Column(_("Unit"), 22),
+        Column(_("No."), 5, "n"), Column(_("Name"), 24), Column(_("NIP / ID"), 20), Column(_("Position"), 16),
+        Column(_("SOPs not acknowledged yet"), 35),
     ]  # fmt: skip
     rows: list[list[str]] = []
-    for sop, version, title, people in outstanding_rows(report):
-        heading_text = _("{id} version {version}: {title} ({n} people)", id=sop, version=version, title=title,
-                         n=len(people))  # fmt: skip
-        rows.append(group_row(heading_text))
-        rows += [
-            [str(n), esc(name), esc(nip), esc(position or "-"), esc(unit or "-")]
-            for n, (name, nip, position, unit) in enumerate(people, 1)
-        ]
+    n = 0
+    for unit, people in outstanding_people(report):
+        rows.append(group_row(_("{unit} ({n} people)", unit=unit, n=len(people))))
+        for person, sops in people:
+            n += 1
+            rows.append(
+                [str(n), esc(person.name), esc(person.id), esc(person.position or "-"), esc(", ".join(sops))]
+            )
     return h2(_("Outstanding acknowledgements")) + grid(columns, rows, empty=_("none"))
 
 
@@ -99,8 +115,6 @@ def render_html(report: AuditReport, *, language: str = "id", office: OfficeProf
         wide = "".join(_grid(found[k]) for k in ("register", "sessions", "overdue"))
         footer = _("SOP audit report of {date}", date=summary(report, frame)[0][1])
         sheets = [Sheet(first), Sheet(wide, "landscape"), Sheet(_outstanding(report))]
-        if not outstanding_rows(
-            report
-        ):  # nothing outstanding: one line on the first sheet, no page of its own
+        if not outstanding_rows(report):  # nothing outstanding: one line on the first sheet
             sheets = [Sheet(first + _outstanding(report)), sheets[1]]
         return document(frame, title=f"{title} {report.on.isoformat()}", footer=footer, sheets=sheets)
