@@ -187,7 +187,7 @@ def _briefing_summary(ack: AckList) -> str:
     return small(explained) + grid(columns, rows)
 
 
-def _section(ack: AckList, frame: Frame, *, briefing_summary: bool) -> str:
+def _section(ack: AckList, frame: Frame, *, briefing_summary: bool, outstanding: bool) -> str:
     head = h2(_("{id} version {version}: {title}", id=ack.sop, version=ack.version, title=ack.title))
     facts = [(_("Effective date"), day(ack.effective, frame))]
     if ack.chain:
@@ -214,7 +214,7 @@ def _section(ack: AckList, frame: Frame, *, briefing_summary: bool) -> str:
         parts.append(_briefing_summary(ack))
         parts.append(small(_("Acknowledged individually:")))
     parts.append(_lines_table(shown, ack.version, frame, _("nobody yet")))
-    if ack.outstanding:
+    if ack.outstanding and outstanding:
         parts.append(small(_("Not acknowledged yet ({n}):", n=len(ack.outstanding))))
         columns = [Column(_("No."), 5, "n"), Column(_("Name"), 32), Column(_("NIP / ID"), 23),
                    Column(_("Unit"), 22), Column(_("Position"), 18)]  # fmt: skip
@@ -225,12 +225,14 @@ def _section(ack: AckList, frame: Frame, *, briefing_summary: bool) -> str:
     return "".join(parts)
 
 
-def ack_lists_html(lists: AckLists, *, briefing_summary: bool = False) -> str:
+def ack_lists_html(lists: AckLists, *, briefing_summary: bool = False, outstanding: bool = True) -> str:
     """The lists as one self-contained HTML page (A4 portrait).
 
     ``briefing_summary``: acknowledgements made at a briefing are counted per
     briefing (its attendance list names the people), individual ones named;
-    otherwise everyone is named.
+    otherwise everyone is named. ``outstanding``: name who has not acknowledged
+    the version in force yet (the evidence pack leaves that to the audit report,
+    which lists it once per person).
     """
     frame = lists.frame
     with use_language(frame.language):
@@ -246,7 +248,10 @@ def ack_lists_html(lists: AckLists, *, briefing_summary: bool = False) -> str:
             body += note(_("As recorded at the end of {date}.", date=day(lists.on, frame)))
         if not lists.lists:
             body += note(_("no SOP in force"))
-        body += "".join(_section(a, frame, briefing_summary=briefing_summary) for a in lists.lists)
+        body += "".join(
+            _section(a, frame, briefing_summary=briefing_summary, outstanding=outstanding)
+            for a in lists.lists
+        )
         if len(lists.lists) == 1:
             a = lists.lists[0]
             footer = _("Acknowledgements of {id} version {version}", id=a.sop, version=a.version)

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from soplib.errors import SopError
-from soplib.outputs.pdf import render_pdf
+from soplib.outputs.pdf import render_pdf, warm_up
 
 _log = logging.getLogger(__name__)
 
@@ -55,8 +55,14 @@ def render_pdfs(jobs: Sequence[Job], *, workers: int | None = None) -> list[byte
         results: list[bytes | str] = [_one(job) for job in jobs]
     else:
         _log.debug("typesetting %d PDFs in %d processes", len(jobs), count)
+        warm_up()  # WeasyPrint and the fonts loaded once, here: every worker forks with them ready
+        # The longest pages first, so no worker is left with a long one at the end.
+        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            results = pool.map(_one, jobs, chunksize=1)
+            done = pool.map(_one, [jobs[i] for i in order], chunksize=1)
+        results = [b""] * len(jobs)
+        for i, result in zip(order, done, strict=True):
+            results[i] = result
     out = []
     for result in results:
         if isinstance(result, str):

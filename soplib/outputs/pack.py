@@ -122,7 +122,9 @@ def _acknowledgements(pack: Pack, store: Store, snap: Snapshot, report: AuditRep
         store, [(s.id, s.version) for s in report.coverage.sops], language=language, snapshot=snap,
         coverage=coverage, on=report.on,
     )  # fmt: skip
-    pack.pdf("acknowledgements/tanda-terima", ack_lists_html(lists, briefing_summary=True), report.on)
+    # Who has not acknowledged is in the report, once per person; here only who has, and how.
+    html = ack_lists_html(lists, briefing_summary=True, outstanding=False)
+    pack.pdf("acknowledgements/tanda-terima", html, report.on)
     pack.add("acknowledgements/tanda-terima.csv", ack_csv(lists))
     group = _("Internalisation")
     pack.entries.append(
