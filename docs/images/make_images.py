@@ -109,7 +109,7 @@ def evidence(folder: Path) -> None:
     pages(render_ack_lists(ack_lists(store, ["KPU-NTB-SOP-03"])), "evidence-acks", [(1, "1")], folder)
     report = store.audit.report(today=date(2026, 12, 31))
     pdf = render_report_bytes(report, "pdf", office=office_profile(store))
-    pages(pdf, "evidence-report", [(1, "summary"), (2, "register")], folder)
+    pages(pdf, "evidence-report", [(1, "summary"), (3, "register")], folder)
     en = render_minutes(session_evidence(store, session, language="en"))
     pages(en, "evidence-minutes-en", [(1, "1")], folder)
     # The pack's index page, printed as the browser would show its first sheet.

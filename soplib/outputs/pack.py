@@ -103,7 +103,7 @@ def _coverage(pack: Pack, report: AuditReport) -> None:
         [[o["sop"], o["version"], o["id"], o["name"], o["unit"], o["position"]]
          for o in report.outstanding()],
     ))  # fmt: skip
-    group = _("Internalisation")
+    group = ""
     pack.entries += [
         Entry("internalisation", group, _("Coverage per SOP"), "coverage/per-sop"),
         Entry("internalisation", group, _("Coverage per unit"), "coverage/per-unit"),
@@ -126,7 +126,7 @@ def _acknowledgements(pack: Pack, store: Store, snap: Snapshot, report: AuditRep
     html = ack_lists_html(lists, briefing_summary=True, outstanding=False)
     pack.pdf("acknowledgements/tanda-terima", html, report.on)
     pack.add("acknowledgements/tanda-terima.csv", ack_csv(lists))
-    group = _("Internalisation")
+    group = ""
     pack.entries.append(
         Entry("internalisation", group, _("Who acknowledged each SOP in force, and how"),
               "acknowledgements/tanda-terima")
@@ -297,7 +297,7 @@ def pack_files(
         pack.add("report/audit-report.md", render_report(report, "md", language=lang))
         pack.add("report/audit-report.json", render_report(report, "json"))
         pack.add("report/register.csv", render_report(report, "csv"))
-        report_group = _("Audit report")
+        report_group = ""
         pack.entries += [
             Entry("report", report_group, _("The audit report: register, sessions, grade, coverage"),
                   "report/audit-report"),

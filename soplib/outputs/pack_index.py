@@ -41,7 +41,7 @@ class Entry:
     """One document of the pack: its section, the group it is listed under, what it is, its files' stem."""
 
     section: str  # report, internalisation, briefings, sessions
-    group: str
+    group: str  # "" for none: the section's heading says it
     what: str
     stem: str  # every file of the pack named ``stem + "." + extension`` is this document
 
@@ -88,7 +88,7 @@ def index_html(
             rows: list[list[str]] = []
             group = None
             for e in (e for e in entries if e.section == key):
-                if e.group != group:
+                if e.group and e.group != group:  # a group's heading (a session, a briefing)
                     rows.append(group_row(e.group))
                     group = e.group
                 rows.append([esc(e.what), _links(e.stem, paths)])
