@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from soplib.cli.output import console, table
+from soplib.cli.output import console, document_language, table
 from soplib.i18n import _
 
 # The office's people (demo_data/staff.csv): who does what in the demo.
@@ -340,13 +340,16 @@ def step_evidence(store_path: Path) -> None:
     with Store.open(store_path) as store:
         session = store.reviews.list()[0].id
         briefing = store.briefings.list()[0].id
-        evidence = session_evidence(store, session)  # in the office's language: Bahasa Indonesia
+        lang = document_language()  # the office's (Bahasa Indonesia), unless --lang says otherwise
+        evidence = session_evidence(store, session, language=lang)
         documents = {
-            "KPU-NTB-SOP-01.pdf": print_sop(print_input_from_store(store, "KPU-NTB-SOP-01", language="id")),
+            "KPU-NTB-SOP-01.pdf": print_sop(print_input_from_store(store, "KPU-NTB-SOP-01", language=lang)),
             "notula.pdf": render_minutes(evidence),
             "kertas-kerja-evaluasi.pdf": render_worksheet(evidence),
-            "daftar-hadir.pdf": render_attendance(briefing_evidence(store, briefing)),
-            "tanda-terima-KPU-NTB-SOP-01.pdf": render_ack_lists(ack_lists(store, ["KPU-NTB-SOP-01"])),
+            "daftar-hadir.pdf": render_attendance(briefing_evidence(store, briefing, language=lang)),
+            "tanda-terima-KPU-NTB-SOP-01.pdf": render_ack_lists(
+                ack_lists(store, ["KPU-NTB-SOP-01"], language=lang)
+            ),
         }
         for name, data in documents.items():
             write_output(folder / name, data)
@@ -418,7 +421,7 @@ def step_audit(store_path: Path) -> None:
         target = store_path.parent / "audit-report.html"
         if target.exists():
             target = Path(tempfile.mkdtemp(prefix="sop-report-")) / "audit-report.html"
-        html = render_report(result, "html", language="id", office=office_profile(store))
+        html = render_report(result, "html", language=document_language(), office=office_profile(store))
         write_output(target, html.encode())
         click.echo(_("audit report of store head {head}: {rule}", head=result.head, rule=result.grade.rule))
         click.echo(_("audit report written to {path}", path=target))
