@@ -353,6 +353,7 @@ def step_evidence(store_path: Path) -> None:
         }
         for name, data in documents.items():
             write_output(folder / name, data)
+    click.echo(_("evidence documents written to {path}", path=folder))
     table(
         _("Evidence documents in {path}", path=folder),
         [_("file"), _("what")],
