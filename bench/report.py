@@ -437,7 +437,7 @@ evaluated and as revised), 5.4 MiB.
 Measured on the machine described at the top (2 CPUs, shared with five other engineers' test
 suites: load average 3 to 5 throughout), 30 November 2026:
 
-| run | pack, median of 3 (the three runs) | CPU time (process + workers) | load average | one SOP to PDF, warm |
+| run | pack: median of 3 (the runs) | CPU (process + workers) | load average | one SOP to PDF, warm |
 |---|---:|---:|---:|---:|
 | 01:22 UTC | **39.8 s** (81.3, 39.8, 29.2) | 54.8 s | 3.3 | 180 ms |
 | 01:32 UTC | **64.0 s** (64.8, 57.2, 64.0) | 61.6 s | 5.3 | 139 ms |

@@ -24,15 +24,15 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from conftest import fuzz_settings
+from conftest import HEAD, HEAD_ROW, fuzz_settings
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from soplib import Review, SopError, Store, acknowledge, deactivate_staff, import_staff, list_acks
-from soplib.verify import verify
+from soplib import Review, SopError, Store
 
 ACTOR = "ani.pratiwi"
 PEOPLE = {  # id -> (name, unit, position)
@@ -60,7 +60,8 @@ class SopModel:
 class SessionModel:
     review: Review
     pinned: dict[str, int]
-    keys: dict[str, list[str]]  # item keys of each pinned version
+    keys: dict[str, list[str]]  # item keys of each pinned version: the title, then the steps
+    body: dict[str, list[str]]  # the steps' keys alone
     outcomes: dict[str, str] = field(default_factory=dict)
     decisions: dict[str, dict[str, str]] = field(default_factory=dict)  # sop -> key -> action
     adds: dict[str, int] = field(default_factory=dict)
@@ -75,7 +76,9 @@ class Lifecycle(RuleBasedStateMachine):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="soplib-lifecycle-"))
         self.store = Store.init(self.dir / "store")
-        self.commits = 1  # the store's creation
+        # The head of office approves sessions: an approver must be registered staff.
+        self.store.staff.import_csv(("id,name,unit,position\n" + HEAD_ROW).encode(), by=ACTOR)
+        self.commits = 2  # the store's creation, the approver's registration
         self.sops: dict[str, SopModel] = {}
         self.tags: dict[tuple[str, int], str] = {}  # (sop, version) -> the commit first seen
         self.staff: dict[str, tuple[str, str, str, bool]] = {}
@@ -110,7 +113,7 @@ class Lifecycle(RuleBasedStateMachine):
         sop_id = f"FZ-{self._next():03d}"
         steps = [f"Langkah {sop_id} nomor {i}." for i in range(1, n_steps + 1)]
         text = sop_text(sop_id, steps)
-        (added,) = self.store.add([text], by=ACTOR)
+        (added,) = self.store.sops.add([text], by=ACTOR)
         assert added.id == sop_id and added.version == 1
         self.sops[sop_id] = SopModel([text.encode()], [False], steps)
         self.commits += 1
@@ -119,7 +122,7 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(data=st.data())
     def add_existing_is_refused(self, data: st.DataObject) -> None:
         sop_id = data.draw(st.sampled_from(sorted(self.sops)))
-        self._refused(self.store.add, [sop_text(sop_id, ["Lagi."])], by=ACTOR)
+        self._refused(self.store.sops.add, [sop_text(sop_id, ["Lagi."])], by=ACTOR)
 
     @precondition(lambda self: bool(self.sops))
     @rule(data=st.data(), editorial=st.booleans())
@@ -129,15 +132,26 @@ class Lifecycle(RuleBasedStateMachine):
         steps = [*model.steps, f"Langkah baru {self._next()}."]
         text = sop_text(sop_id, steps)
         reason = "perbaikan ejaan" if editorial else None
+        base = len(model.versions)  # edited from the current version
         if model.withdrawn:
-            self._refused(self.store.update, text, by=ACTOR, message="ubah", editorial=reason)
+            self._refused(self.store.sops.update, text, by=ACTOR, message="ubah", base=base, editorial=reason)
             return
-        v = self.store.update(text, by=ACTOR, message="ubah", editorial=reason)
+        v = self.store.sops.update(text, by=ACTOR, message="ubah", base=base, editorial=reason)
         assert v.version == len(model.versions) + 1
         model.versions.append(text.encode())
         model.carries.append(editorial)
         model.steps = steps
         self.commits += 1
+
+    @precondition(lambda self: any(len(m.versions) > 1 for m in self.sops.values()))
+    @rule(data=st.data())
+    def update_from_an_old_version_is_refused(self, data: st.DataObject) -> None:
+        """A text edited from a version that is no longer current would undo what came after it."""
+        sop_id = data.draw(st.sampled_from(sorted(s for s, m in self.sops.items() if len(m.versions) > 1)))
+        model = self.sops[sop_id]
+        base = data.draw(st.integers(1, len(model.versions) - 1))
+        text = sop_text(sop_id, [*model.steps, f"Langkah lama {self._next()}."])
+        self._refused(self.store.sops.update, text, by=ACTOR, message="ubah", base=base)
 
     # -- review sessions ---------------------------------------------------------------------
 
@@ -146,13 +160,15 @@ class Lifecycle(RuleBasedStateMachine):
     def start_review(self, data: st.DataObject) -> None:
         ids = data.draw(st.lists(st.sampled_from(sorted(self.sops)), min_size=1, max_size=3, unique=True))
         if any(self.sops[i].withdrawn for i in ids):
-            self._refused(Review.start, self.store, ids, team={ACTOR: "chair"}, ref="SK 1", by=ACTOR)
+            self._refused(self.store.reviews.start, ids, team={ACTOR: "chair"}, ref="SK 1", by=ACTOR)
             return
-        review = Review.start(self.store, ids, team={ACTOR: "chair"}, ref="SK 1", by=ACTOR)
+        review = self.store.reviews.start(ids, team={ACTOR: "chair"}, ref="SK 1", by=ACTOR)
         pinned = {i: len(self.sops[i].versions) for i in ids}
         keys = {i: [item.key for item in review.pinned(i).items] for i in ids}
-        assert all(len(keys[i]) == len(self.sops[i].steps) for i in ids)
-        self.session = SessionModel(review, pinned, keys)
+        body = {i: [item.key for item in review.pinned(i).body_items] for i in ids}
+        # The identity part is reviewed too (here: the title), before the steps.
+        assert all(keys[i] == ["title", *body[i]] and len(body[i]) == len(self.sops[i].steps) for i in ids)
+        self.session = SessionModel(review, pinned, keys, body)
         self.commits += 1
 
     @precondition(lambda self: self.session is not None)
@@ -177,10 +193,11 @@ class Lifecycle(RuleBasedStateMachine):
         key = data.draw(st.sampled_from(s.keys[sop_id]))
         decided = {**s.decisions.get(sop_id, {}), key: action}
         if action == "remove":
-            # Refused when every step would be removed and nothing else changes.
-            removes = sum(1 for a in decided.values() if a == "remove")
-            others = sum(1 for a in decided.values() if a == "replace") + s.adds.get(sop_id, 0)
-            if removes == len(s.keys[sop_id]) and others == 0:
+            # The title cannot be removed (only replaced); removing every step is refused
+            # unless a step is added in their place.
+            removes = sum(1 for k in s.body[sop_id] if decided.get(k) == "remove")
+            if key == "title" or (removes == len(s.body[sop_id]) and not s.adds.get(sop_id, 0)):
+                event("decide: refused " + ("title" if key == "title" else "every step"))
                 self._refused(s.review.remove, sop_id, key, by=ACTOR, reason="tidak perlu")
                 return
             s.review.remove(sop_id, key, by=ACTOR, reason="tidak perlu")
@@ -204,10 +221,13 @@ class Lifecycle(RuleBasedStateMachine):
         assert s is not None
         decided = s.decisions.setdefault(sop_id, {})
         undecided = [k for k in s.keys[sop_id] if k not in decided]
+        if not undecided:  # nothing left to keep: refused, nothing written
+            self._refused(s.review.keep_rest, sop_id, by=ACTOR)
+            return
         entries = s.review.keep_rest(sop_id, by=ACTOR)
         assert [e.key for e in entries] == undecided
         decided.update(dict.fromkeys(undecided, "keep"))
-        self.commits += bool(undecided)  # nothing left to keep: nothing written
+        self.commits += 1
 
     @precondition(lambda self: self.session is not None)
     @rule(data=st.data())
@@ -223,7 +243,7 @@ class Lifecycle(RuleBasedStateMachine):
         s = self.session
         assert s is not None
         sop_id = data.draw(st.sampled_from(sorted(s.pinned)))
-        after = data.draw(st.sampled_from(s.keys[sop_id]))
+        after = data.draw(st.sampled_from(s.body[sop_id]))
         s.review.add(sop_id, after=after, text=f"Langkah tambahan {self._next()}.", by=ACTOR, reason="kurang")
         s.adds[sop_id] = s.adds.get(sop_id, 0) + 1
         self.commits += 1
@@ -247,21 +267,22 @@ class Lifecycle(RuleBasedStateMachine):
         assert s is not None
         if not self._approvable(s):
             event("approve: refused")
-            self._refused(s.review.approve, by="kepala")
+            self._refused(s.review.approve, by=HEAD)
             return
         event("approve: " + ("withdraws" if "withdraw" in s.outcomes.values() else "approved"))
-        result = s.review.approve(by="kepala", effective_date="2026-12-01")
+        result = s.review.approve(by=HEAD, effective=date(2026, 12, 1))
         revised = sorted(i for i, o in s.outcomes.items() if o == "revise")
         assert sorted(result.versions) == revised
         assert sorted(result.withdrawn) == sorted(i for i, o in s.outcomes.items() if o == "withdraw")
         for sop_id in revised:
             model = self.sops[sop_id]
             assert result.versions[sop_id] == len(model.versions) + 1
-            new = self.store.get(sop_id)
-            assert new.approved_by == "kepala" and new.session == s.review.id
+            new = self.store.sops.get(sop_id)
+            assert new.approver is not None and new.approver.id == HEAD and new.session == s.review.id
+            assert new.effective == date(2026, 12, 1)
             model.versions.append(new.text.encode())
             model.carries.append(False)
-            model.steps = [i.text for i in new.document.items]
+            model.steps = [i.text for i in new.document.body_items]
         for sop_id in result.withdrawn:
             self.sops[sop_id].withdrawn = True
         self.session = None
@@ -278,7 +299,7 @@ class Lifecycle(RuleBasedStateMachine):
             if outcome != "revise":
                 continue
             if not s.edits(sop_id):
-                key = s.keys[sop_id][0]
+                key = s.body[sop_id][0]
                 s.review.replace(sop_id, key, text=f"Langkah akhir {self._next()}.", by=ACTOR, reason="jelas")
                 s.decisions.setdefault(sop_id, {})[key] = "replace"
                 self.commits += 1
@@ -308,16 +329,16 @@ class Lifecycle(RuleBasedStateMachine):
             rows.append(f'{staff_id},{name},"{unit}",{position}\n')
             changed |= self.staff.get(staff_id) != (name, unit, position, True)
             self.staff[staff_id] = (name, unit, position, True)
-        import_staff(self.store, ("id,name,unit,position\n" + "".join(rows)).encode(), by=ACTOR)
+        self.store.staff.import_csv(("id,name,unit,position\n" + "".join(rows)).encode(), by=ACTOR)
         self.commits += changed  # an import that changes nothing writes nothing
 
     @rule(staff_id=st.sampled_from(sorted(PEOPLE)))
     def deactivate(self, staff_id: str) -> None:
         person = self.staff.get(staff_id)
         if person is None or not person[3]:
-            self._refused(deactivate_staff, self.store, staff_id, by=ACTOR)
+            self._refused(self.store.staff.deactivate, staff_id, by=ACTOR)
             return
-        deactivate_staff(self.store, staff_id, by=ACTOR)
+        self.store.staff.deactivate(staff_id, by=ACTOR)
         self.staff[staff_id] = (*person[:3], False)
         self.commits += 1
 
@@ -350,9 +371,9 @@ class Lifecycle(RuleBasedStateMachine):
         current = len(model.versions)
         person = self.staff.get(staff_id)
         if person is None or not person[3] or model.withdrawn or version not in (None, current):
-            self._refused(acknowledge, self.store, staff_id, sop_id, by=ACTOR, version=version)
+            self._refused(self.store.acks.record, staff_id, sop_id, by=ACTOR, version=version)
             return
-        outcome = acknowledge(self.store, staff_id, sop_id, by=ACTOR, version=version)
+        outcome = self.store.acks.record(staff_id, sop_id, by=ACTOR, version=version)
         counted = self._counted(model)
         already = [v for v in counted if (staff_id, sop_id, v) in self.acks]
         assert outcome.version == current
@@ -372,29 +393,31 @@ class Lifecycle(RuleBasedStateMachine):
     @invariant()
     def history_is_append_only(self) -> None:
         for sop_id, model in self.sops.items():
-            info = self.store.info(sop_id)
-            assert len(info.versions) == len(model.versions)
+            record = self.store.sops.record(sop_id)
+            assert len(record.versions) == len(model.versions)
             for n, data in enumerate(model.versions, 1):
-                assert self.store.text(sop_id, version=n) == data
-                commit = self.store.tag_commit(sop_id, n)
+                assert self.store.sops.text(sop_id, version=n) == data
+                commit = self.store.sops.commit_of(sop_id, n)
                 assert commit is not None
                 assert self.tags.setdefault((sop_id, n), commit) == commit
 
     @invariant()
     def one_current_version_per_active_sop(self) -> None:
         for sop_id, model in self.sops.items():
-            statuses = [self.store.get(sop_id, version=n).status for n in range(1, len(model.versions) + 1)]
+            statuses = [
+                self.store.sops.get(sop_id, version=n).status for n in range(1, len(model.versions) + 1)
+            ]
             if model.withdrawn:
                 assert "current" not in statuses and statuses[-1] == "withdrawn"
             else:
                 assert statuses.count("current") == 1 and statuses[-1] == "current"
-        register = {s.id: s for s in self.store.sops()}
+        register = {s.id: s for s in self.store.sops.list()}
         assert sorted(register) == sorted(self.sops)
         assert all(register[i].version == len(m.versions) for i, m in self.sops.items())
 
     @invariant()
     def acknowledgements_are_of_versions_that_were_current(self) -> None:
-        records = list_acks(self.store)
+        records = self.store.acks.list()
         assert {(r.staff, r.sop, r.version) for r in records} == self.acks
         assert len(records) == len(self.acks)  # never twice
         for r in records:
@@ -405,7 +428,7 @@ class Lifecycle(RuleBasedStateMachine):
     def one_commit_per_operation_and_a_linear_history(self) -> None:
         commits = list(self.store.snapshot().repo.walk(self.store.head()))
         assert len(commits) == self.commits
-        assert all(len(c["parents"]) <= 1 for _, c in commits)
+        assert all(len(c.parents) <= 1 for c in commits)
 
     def teardown(self) -> None:
         try:
@@ -416,7 +439,7 @@ class Lifecycle(RuleBasedStateMachine):
                 check=False,
             )
             assert fsck.returncode == 0, fsck.stderr
-            report = verify(self.store)
+            report = self.store.audit.verify()
             assert report.ok, report.findings
         finally:
             self.store.close()
