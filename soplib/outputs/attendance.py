@@ -45,7 +45,11 @@ from soplib.outputs.sheet import (
 
 
 def weekday_date(value: date, frame: Frame) -> str:
-    """``Selasa, 3 Februari 2026``: the day as an attendance list names it."""
+    """``Selasa, 3 Februari 2026``: the day as an attendance list names it.
+
+    >>> weekday_date(date(2026, 12, 3), frame)
+    'Kamis, 3 Desember 2026'
+    """
     from babel.dates import format_date
 
     return format_date(value, format="EEEE, d MMMM y", locale=frame.language)
@@ -89,7 +93,11 @@ def _recorded(ev: BriefingEvidence) -> str:
 
 
 def attendance_html(ev: BriefingEvidence) -> str:
-    """The attendance list as one self-contained HTML page (A4 portrait)."""
+    """The attendance list as one self-contained HTML page (A4 portrait).
+
+    >>> '<th>Tanda tangan</th>' in attendance_html(briefing_evidence(store, 'B-20260203-0A1B'))
+    True
+    """
     with use_language(ev.frame.language):
         title = _("Attendance list")
         presented = "; ".join(
@@ -136,7 +144,11 @@ def attendance_html(ev: BriefingEvidence) -> str:
 
 
 def render_attendance(ev: BriefingEvidence, fmt: DocFormat = "pdf") -> bytes:
-    """The attendance list as PDF (dated the briefing's day) or HTML bytes."""
+    """The attendance list as PDF (dated the briefing's day) or HTML bytes.
+
+    >>> render_attendance(briefing_evidence(store, 'B-20260203-0A1B'))[:5]
+    b'%PDF-'
+    """
     return render(attendance_html(ev), fmt, created=ev.day)
 
 
@@ -233,6 +245,9 @@ def ack_lists_html(lists: AckLists, *, briefing_summary: bool = False, outstandi
     otherwise everyone is named. ``outstanding``: name who has not acknowledged
     the version in force yet (the evidence pack leaves that to the audit report,
     which lists it once per person).
+
+    >>> 'perorangan' in ack_lists_html(ack_lists(store, ['KPU-NTB-SOP-01']))
+    True
     """
     frame = lists.frame
     with use_language(frame.language):
@@ -261,7 +276,11 @@ def ack_lists_html(lists: AckLists, *, briefing_summary: bool = False, outstandi
 
 
 def render_ack_lists(lists: AckLists, fmt: DocFormat = "pdf", *, briefing_summary: bool = False) -> bytes:
-    """The acknowledgement lists as PDF or HTML bytes (the PDF dated the last record, or ``lists.on``)."""
+    """The acknowledgement lists as PDF or HTML bytes (the PDF dated the last record, or ``lists.on``).
+
+    >>> render_ack_lists(ack_lists(store, ['KPU-NTB-SOP-01']), 'html')[:15]
+    b'<!DOCTYPE html>'
+    """
     last = max((x.at for a in lists.lists for x in a.lines), default=None)
     created = lists.on or (last.astimezone(lists.frame.zone).date() if last else None)
     return render(ack_lists_html(lists, briefing_summary=briefing_summary), fmt, created=created)
@@ -275,6 +294,9 @@ ACK_CSV_COLUMNS = (
 def ack_csv(lists: AckLists) -> bytes:
     """Every acknowledgement of the lists, one row each (:data:`ACK_CSV_COLUMNS`; ``how``: briefing or
     individual; ``date``: the office's day), formula-safe.
+
+    >>> ack_csv(ack_lists(store, ['KPU-NTB-SOP-01'])).splitlines()[0][:20]
+    b'sop,version,record_v'
     """
     from soplib.files import csv_bytes
 

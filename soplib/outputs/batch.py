@@ -34,7 +34,11 @@ MAX_WORKERS = 4
 
 
 def default_workers(jobs: int) -> int:
-    """How many worker processes ``jobs`` pages are worth on this machine (1: no pool)."""
+    """How many worker processes ``jobs`` pages are worth on this machine (1: no pool).
+
+    >>> default_workers(3)  # too few pages for a pool
+    1
+    """
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -49,7 +53,11 @@ def _one(job: Job) -> bytes | str:
 
 
 def render_pdfs(jobs: Sequence[Job], *, workers: int | None = None) -> list[bytes]:
-    """Each (html, created) typeset as a PDF, in order; ``workers`` processes (default: what pays off)."""
+    """Each (html, created) typeset as a PDF, in order; ``workers`` processes (default: what pays off).
+
+    >>> [pdf[:5] for pdf in render_pdfs([(page, None), (other, date(2026, 4, 1))])]
+    [b'%PDF-', b'%PDF-']
+    """
     count = default_workers(len(jobs)) if workers is None else max(1, workers)
     if count == 1 or len(jobs) < 2:
         results: list[bytes | str] = [_one(job) for job in jobs]

@@ -53,13 +53,21 @@ class Person:
 
 
 def person(registry: Mapping[str, StaffMember], staff_id: str) -> Person:
-    """The person with ``staff_id`` as ``registry`` describes them."""
+    """The person with ``staff_id`` as ``registry`` describes them.
+
+    >>> person({}, 'tamu.luar').label
+    'tamu.luar'
+    """
     p = registry.get(staff_id)
     return Person(staff_id, p.name, p.position, p.unit) if p else Person(staff_id)
 
 
 def frame_at(store: Store, snap: Snapshot, language: str | None) -> Frame:
-    """The frame of a document read from ``snap``: office, time zone, commit, language."""
+    """The frame of a document read from ``snap``: office, time zone, commit, language.
+
+    >>> frame_at(store, store.snapshot(), None).language
+    'id'
+    """
     from soplib.authority.office import read_profile
 
     zone = office_zone(read_profile(snap).time_zone)
@@ -262,7 +270,11 @@ def _sop_lines(snap: Snapshot, state: SessionState, registry: dict[str, StaffMem
 
 
 def evidence_of(store: Store, snap: Snapshot, state: SessionState, language: str | None) -> SessionEvidence:
-    """:class:`SessionEvidence` of a session already read from ``snap``."""
+    """:class:`SessionEvidence` of a session already read from ``snap``.
+
+    >>> evidence_of(store, snap, read_state(snap, 'R-20260310-0A1B'), 'en').status
+    'approved'
+    """
     registry = read_registry(snap)
     h = state.header
     abandoned = next((e for e in reversed(state.entries) if isinstance(e, AbandonEntry)), None)
@@ -290,6 +302,9 @@ def session_evidence(
     """The minutes' and worksheet's content for ``session_id`` (:class:`NotFoundError` if unknown).
 
     ``language`` defaults to the office profile's, else Bahasa Indonesia.
+
+    >>> session_evidence(store, 'R-20260310-0A1B').chair.role
+    'chair'
     """
     from soplib.review.log import validate_session_id
     from soplib.review.records import read_state

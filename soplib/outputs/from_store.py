@@ -49,6 +49,9 @@ def last_evaluation(
 
     ``evaluated`` is :func:`soplib.review.records.last_evaluated` of ``snap``
     when the caller has it already (the pack prints many SOPs of one snapshot).
+
+    >>> last_evaluation(store.snapshot(), 'KPU-NTB-SOP-01').outcome
+    'revise'
     """
     from soplib.review.records import last_evaluated
 
@@ -83,7 +86,11 @@ def _ratifier(sop: SopVersion, zone: tzinfo) -> Ratifier | None:
 
 
 def office_profile(store: Store, *, snapshot: Snapshot | None = None) -> OfficeProfile:
-    """The office profile as the print's heading shows it (at ``snapshot``, default: now)."""
+    """The office profile as the print's heading shows it (at ``snapshot``, default: now).
+
+    >>> office_profile(store).time_zone
+    'WITA'
+    """
     from soplib.authority.office import read_logo, read_profile
 
     snap = snapshot or store.snapshot()
@@ -98,7 +105,11 @@ def office_profile(store: Store, *, snapshot: Snapshot | None = None) -> OfficeP
 
 
 def document_language(snap: Snapshot, language: str | None) -> str:
-    """``language`` if given, else the office profile's, else Bahasa Indonesia (``id``)."""
+    """``language`` if given, else the office profile's, else Bahasa Indonesia (``id``).
+
+    >>> document_language(store.snapshot(), None)
+    'id'
+    """
     from soplib.authority.office import read_profile
     from soplib.i18n import check_language
 

@@ -47,17 +47,29 @@ from soplib.outputs.sheet import (
 
 
 def role_label(role: str) -> str:
-    """A team role as people read it (``chair`` -> *ketua*); other roles as the session wrote them."""
+    """A team role as people read it (``chair`` -> *ketua*); other roles as the session wrote them.
+
+    >>> role_label('notulis')
+    'notulis'
+    """
     return label("team_role", role) if role in LABELS["team_role"] else role
 
 
 def nip_of(p: Person) -> str:
-    """The NIP of ``p`` when their staff id is one (digits only), else ``""``."""
+    """The NIP of ``p`` when their staff id is one (digits only), else ``""``.
+
+    >>> nip_of(Person('ani.pratiwi', 'Ani'))
+    ''
+    """
     return p.id if p.id.isdigit() else ""
 
 
 def who(p: Person | None, frame: Frame, at: datetime | None = None) -> str:
-    """Name (position) and, with ``at``, the day and time: HTML."""
+    """Name (position) and, with ``at``, the day and time: HTML.
+
+    >>> who(None, frame)
+    '-'
+    """
     if p is None:
         return "-"
     text = esc(p.label)
@@ -202,6 +214,9 @@ def _later(line: LogLine) -> str:
 def listed(log: tuple[LogLine, ...]) -> list[LogLine]:
     """The log lines the minutes list one by one: all but plain *keep* decisions (those are counted per
     SOP), unless the item was decided more than once.
+
+    >>> [x.action for x in listed(evidence.log)][:2]
+    ['outcome', 'replace']
     """
     decided = Counter((x.sop, x.key) for x in log if x.action in ("keep", "remove", "replace"))
     return [x for x in log if x.action != "keep" or decided[(x.sop, x.key)] > 1]
@@ -258,7 +273,11 @@ def _created(ev: SessionEvidence) -> date:
 
 
 def minutes_html(ev: SessionEvidence) -> str:
-    """The minutes of the session as one self-contained HTML page (A4 print CSS)."""
+    """The minutes of the session as one self-contained HTML page (A4 print CSS).
+
+    >>> '<h1>Notula Rapat Evaluasi SOP</h1>' in minutes_html(evidence)
+    True
+    """
     with use_language(ev.frame.language):
         title = _("Minutes of the SOP review session")
         evaluated = sum(1 for s in ev.sops if s.evaluation is not None)
@@ -311,7 +330,11 @@ def _notes(line: SopLine, frame: Frame) -> str:
 
 
 def worksheet_html(ev: SessionEvidence) -> str:
-    """The evaluation worksheet of the session as one self-contained HTML page (A4 landscape)."""
+    """The evaluation worksheet of the session as one self-contained HTML page (A4 landscape).
+
+    >>> 'Penilaian terhadap Aspek' in worksheet_html(evidence)
+    True
+    """
     with use_language(ev.frame.language):
         title = _("SOP evaluation worksheet")
         columns = [
@@ -346,10 +369,18 @@ def worksheet_html(ev: SessionEvidence) -> str:
 
 
 def render_minutes(ev: SessionEvidence, fmt: DocFormat = "pdf") -> bytes:
-    """The minutes as PDF (dated the day the session closed, else started) or HTML bytes."""
+    """The minutes as PDF (dated the day the session closed, else started) or HTML bytes.
+
+    >>> render_minutes(evidence)[:5]
+    b'%PDF-'
+    """
     return render(minutes_html(ev), fmt, created=_created(ev))
 
 
 def render_worksheet(ev: SessionEvidence, fmt: DocFormat = "pdf") -> bytes:
-    """The evaluation worksheet as PDF or HTML bytes."""
+    """The evaluation worksheet as PDF or HTML bytes.
+
+    >>> render_worksheet(evidence, 'html')[:15]
+    b'<!DOCTYPE html>'
+    """
     return render(worksheet_html(ev), fmt, created=_created(ev))

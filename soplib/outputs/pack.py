@@ -270,7 +270,11 @@ def _session(pack: Pack, printer: _Printer, state: SessionState, ev: SessionEvid
 
 
 def ev_title(ev: SessionEvidence, sop_id: str) -> str:
-    """The title of ``sop_id`` as the session shows it."""
+    """The title of ``sop_id`` as the session shows it.
+
+    >>> ev_title(evidence, 'KPU-NTB-SOP-01')
+    'Pelayanan Permohonan Informasi Publik'
+    """
     return next((s.title for s in ev.sops if s.id == sop_id), "")
 
 
@@ -281,6 +285,9 @@ def pack_files(
 
     ``language`` (default: the office profile's, else ``id``) is the language of
     every document; JSON and CSV files keep English identifiers.
+
+    >>> 'index.html' in pack_files(store, as_of=date(2026, 4, 10))
+    True
     """
     from soplib.outputs.from_store import document_language, office_profile
     from soplib.outputs.report_html import render_html
@@ -334,7 +341,11 @@ def pack_files(
 def build_pack(
     store: Store, *, as_of: date | None = None, today: date | None = None, language: str | None = None
 ) -> bytes:
-    """The evidence pack as the bytes of a deterministic zip (sorted entries, fixed times)."""
+    """The evidence pack as the bytes of a deterministic zip (sorted entries, fixed times).
+
+    >>> build_pack(store, as_of=date(2026, 4, 10))[:2]
+    b'PK'
+    """
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
         for path, data in sorted(pack_files(store, as_of=as_of, today=today, language=language).items()):

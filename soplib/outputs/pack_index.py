@@ -72,7 +72,11 @@ def _checking(head: str | None) -> list[str]:
 def index_html(
     entries: Sequence[Entry], report: AuditReport, office: OfficeProfile, language: str, paths: Set[str]
 ) -> str:
-    """The index page of the pack (``paths``: every file it has, to link what is there)."""
+    """The index page of the pack (``paths``: every file it has, to link what is there).
+
+    >>> '<a href="report/audit-report.pdf">PDF</a>' in index_html(entries, report, office, 'id', paths)
+    True
+    """
     frame = frame_of(report, language, office)
     with use_language(language):
         title = _("SOP evidence pack")
@@ -98,7 +102,11 @@ def index_html(
 
 
 def readme(report: AuditReport, language: str) -> str:
-    """``README.txt``: what the pack is, where things are, how to check it."""
+    """``README.txt``: what the pack is, where things are, how to check it.
+
+    >>> readme(report, 'en').splitlines()[0]
+    'SOP evidence pack (soplib)'
+    """
     frame = frame_of(report, language)
     with use_language(language):
         if report.as_of is not None:

@@ -43,7 +43,10 @@ def _fonts() -> Any:
 
 
 def warm_up() -> None:
-    """Load WeasyPrint and make the font configuration now (before forking workers that typeset)."""
+    """Load WeasyPrint and make the font configuration now (before forking workers that typeset).
+
+    >>> warm_up()  # before forking workers
+    """
     import weasyprint  # noqa: F401  (the import is the point)
 
     _fonts()

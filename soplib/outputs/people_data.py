@@ -78,7 +78,11 @@ def _expected(snap: Snapshot, briefing: Briefing, registry: Mapping[str, StaffMe
 def briefing_evidence(
     store: Store, briefing_id: str, *, language: str | None = None, snapshot: Snapshot | None = None
 ) -> BriefingEvidence:
-    """The attendance list of ``briefing_id`` (:class:`NotFoundError` if unknown)."""
+    """The attendance list of ``briefing_id`` (:class:`NotFoundError` if unknown).
+
+    >>> briefing_evidence(store, 'B-20260203-0A1B').expected
+    False
+    """
     snap = snapshot or store.snapshot()
     return briefing_evidence_of(store, snap, read_briefing(snap, validate_briefing_id(briefing_id)), language)
 
@@ -86,7 +90,11 @@ def briefing_evidence(
 def briefing_evidence_of(
     store: Store, snap: Snapshot, briefing: Briefing, language: str | None
 ) -> BriefingEvidence:
-    """:class:`BriefingEvidence` of a briefing already read from ``snap``."""
+    """:class:`BriefingEvidence` of a briefing already read from ``snap``.
+
+    >>> briefing_evidence_of(store, snap, read_briefing(snap, 'B-20260203-0A1B'), 'id').day
+    datetime.date(2026, 2, 3)
+    """
     registry = read_registry(snap)
     present = [
         Present(
@@ -160,7 +168,11 @@ def ack_list_at(
     briefings: Mapping[str, str],
     coverage: SopCoverage | None = None,
 ) -> AckList:
-    """The list of one version; ``briefings`` maps briefing ids to how they are named ("title, day")."""
+    """The list of one version; ``briefings`` maps briefing ids to how they are named ("title, day").
+
+    >>> ack_list_at(snap, read_record(snap, 'KPU-NTB-SOP-01'), 2, registry, {}).version
+    2
+    """
     target = target_of(record, version)
     seen: dict[str, AckLine] = {}
     for number in target.versions:  # this version first: its own record wins over a carried one
@@ -185,7 +197,11 @@ def ack_list_at(
 
 
 def briefing_names(snap: Snapshot) -> dict[str, tuple[str, date]]:
-    """Every briefing id -> (title, day)."""
+    """Every briefing id -> (title, day).
+
+    >>> briefing_names(snap)['B-20260203-0A1B']
+    ('Sosialisasi SOP', datetime.date(2026, 2, 3))
+    """
     return {b.id: (b.title, b.date) for b in read_briefings(snap)}
 
 
@@ -202,6 +218,9 @@ def ack_lists(
 
     For a version that is the current one of an active SOP, the audience and
     who is outstanding come from coverage (``coverage``, or computed here).
+
+    >>> [a.version for a in ack_lists(store, ['KPU-NTB-SOP-01', ('KPU-NTB-SOP-01', 1)]).lists]
+    [2, 1]
     """
     from soplib.i18n import format_date
     from soplib.people.coverage import coverage_at

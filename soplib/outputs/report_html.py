@@ -29,7 +29,11 @@ _CHART_MM = 180.0
 
 
 def bar_chart(title: str, bars: Sequence[tuple[str, float | None]]) -> str:
-    """A horizontal bar chart of percentages (inline SVG): a label and a value per bar, no script."""
+    """A horizontal bar chart of percentages (inline SVG): a label and a value per bar, no script.
+
+    >>> bar_chart('Cakupan', [('KPU-NTB-SOP-01 v2', 20.0)]).count('<rect')
+    2
+    """
     if not bars:
         return ""
     width = _LABEL_W + _BAR_W + _PCT_W
@@ -62,7 +66,11 @@ def _grid(table: Table) -> str:
 
 
 def outstanding_people(report: AuditReport) -> list[tuple[str, list[tuple[StaffMember, list[str]]]]]:
-    """Per unit, everyone who still has an SOP in force to acknowledge, with those SOPs ("ID vN")."""
+    """Per unit, everyone who still has an SOP in force to acknowledge, with those SOPs ("ID vN").
+
+    >>> [unit for unit, _people in outstanding_people(report)][:1]
+    ['Sekretariat']
+    """
     staff = report.coverage.staff
     todo: dict[str, list[str]] = {}
     for s in report.coverage.sops:
@@ -94,7 +102,11 @@ def _outstanding(report: AuditReport) -> str:
 
 
 def render_html(report: AuditReport, *, language: str = "id", office: OfficeProfile | None = None) -> str:
-    """The report as one self-contained HTML page of A4 sheets (print CSS; :func:`render_pdf` prints it)."""
+    """The report as one self-contained HTML page of A4 sheets (print CSS; :func:`render_pdf` prints it).
+
+    >>> '<h1>Laporan Audit SOP</h1>' in render_html(report, language='id')
+    True
+    """
     frame = frame_of(report, language, office)
     with use_language(language):
         title = _("SOP audit report")

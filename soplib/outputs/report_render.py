@@ -59,7 +59,11 @@ CSV_COLUMNS = (
 
 
 def report_format(name: str) -> str:
-    """The format of a report file from its name's extension (``.pdf``, ``.md`` ...), else html."""
+    """The format of a report file from its name's extension (``.pdf``, ``.md`` ...), else html.
+
+    >>> report_format('laporan.PDF')
+    'pdf'
+    """
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return {"pdf": "pdf", "md": "md", "json": "json", "csv": "csv", "htm": "html"}.get(suffix, "html")
 
@@ -67,7 +71,11 @@ def report_format(name: str) -> str:
 def render_report_bytes(
     report: AuditReport, fmt: str, *, language: str = "id", office: OfficeProfile | None = None
 ) -> bytes:
-    """The report in ``fmt`` (one of :data:`FORMATS`) as the bytes of its file."""
+    """The report in ``fmt`` (one of :data:`FORMATS`) as the bytes of its file.
+
+    >>> render_report_bytes(report, 'pdf', language='id')[:5]
+    b'%PDF-'
+    """
     if fmt == "pdf":
         from soplib.outputs.pdf import render_pdf
         from soplib.outputs.report_html import render_html
@@ -83,6 +91,9 @@ def render_report(
 
     ``language`` (``id``/``en``) is the language of md and html; ``office`` the
     heading of the html page.
+
+    >>> render_report(report, 'md', language='id').splitlines()[0]
+    '# Laporan Audit SOP'
     """
     check_language(language)
     if fmt == "json":
@@ -103,24 +114,40 @@ def render_report(
 
 
 def frame_of(report: AuditReport, language: str, office: OfficeProfile | None = None) -> Frame:
-    """The frame the report's pages are drawn in (its days are the office's)."""
+    """The frame the report's pages are drawn in (its days are the office's).
+
+    >>> frame_of(report, 'id').language
+    'id'
+    """
     return Frame(office or OfficeProfile(), office_zone(report.time_zone), report.head, language)
 
 
 def pct(value: float | None) -> str:
-    """``66.7%`` (``-`` when there is no audience)."""
+    """``66.7%`` (``-`` when there is no audience).
+
+    >>> pct(66.666)
+    '66.7%'
+    """
     return "-" if value is None else f"{value:.1f}%"
 
 
 def iso(value: date | datetime | None) -> str:
-    """An ISO date for the machine-readable forms."""
+    """An ISO date for the machine-readable forms.
+
+    >>> iso(date(2026, 4, 1))
+    '2026-04-01'
+    """
     if value is None:
         return ""
     return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
 
 
 def ratifier(approver: Approver | None, declared: bool = False) -> str:
-    """``Name, position, NIP ...`` of who ratified a version (``(declared on import)`` when declared)."""
+    """``Name, position, NIP ...`` of who ratified a version (``(declared on import)`` when declared).
+
+    >>> ratifier(Approver('1968', 'Lalu Ahmad', 'Sekretaris'))
+    'Lalu Ahmad, Sekretaris, NIP 1968'
+    """
     if approver is None:
         return "-"
     parts = [approver.name or approver.id]
@@ -133,7 +160,11 @@ def ratifier(approver: Approver | None, declared: bool = False) -> str:
 
 
 def outcome_text(value: str) -> str:
-    """An outcome as people read it; ``none`` is *not decided*."""
+    """An outcome as people read it; ``none`` is *not decided*.
+
+    >>> outcome_text('none')
+    'not decided'
+    """
     return _("not decided") if value == "none" else label("outcome", value)
 
 
@@ -173,7 +204,11 @@ def _team(s: SessionRow) -> str:
 
 
 def tables(report: AuditReport, frame: Frame) -> list[Table]:
-    """Every table of the report, translated (call inside ``use_language``)."""
+    """Every table of the report, translated (call inside ``use_language``).
+
+    >>> [t.key for t in tables(report, frame)][:2]
+    ['coverage-sop', 'coverage-unit']
+    """
     cov = report.coverage
     register = tuple(
         (str(n), f"{r.id}\n{r.title}", r.unit or "-", str(r.version), label("status", r.status),
@@ -227,7 +262,11 @@ def tables(report: AuditReport, frame: Frame) -> list[Table]:
 
 
 def summary(report: AuditReport, frame: Frame) -> list[tuple[str, str]]:
-    """The report's header lines (label, value), translated."""
+    """The report's header lines (label, value), translated.
+
+    >>> summary(report, frame)[0][0]
+    'Report date'
+    """
     g = report.grade
     point = report.as_of
     if point is not None:
@@ -252,7 +291,11 @@ def summary(report: AuditReport, frame: Frame) -> list[tuple[str, str]]:
 
 
 def outstanding_rows(report: AuditReport) -> list[tuple[str, int, str, list[tuple[str, str, str, str]]]]:
-    """Per SOP with people outstanding: (id, version, title, [(name, id, position, unit)])."""
+    """Per SOP with people outstanding: (id, version, title, [(name, id, position, unit)]).
+
+    >>> outstanding_rows(report)[0][:2]
+    ('KPU-NTB-SOP-01', 2)
+    """
     staff = report.coverage.staff
     return [
         (
@@ -282,7 +325,11 @@ def _md_table(columns: list[str], rows: Sequence[Sequence[str]], empty: str) -> 
 
 
 def render_md(report: AuditReport, *, language: str = "id") -> str:
-    """The report as Markdown: the header lines, then one table per section."""
+    """The report as Markdown: the header lines, then one table per section.
+
+    >>> render_md(report, language='en').splitlines()[0]
+    '# SOP audit report'
+    """
     frame = frame_of(report, language)
     with use_language(language):
         none, title = _("none"), _("SOP audit report")
@@ -309,7 +356,11 @@ def render_md(report: AuditReport, *, language: str = "id") -> str:
 
 
 def render_csv(report: AuditReport) -> str:
-    """The register with evaluation and coverage columns (:data:`CSV_COLUMNS`), one row per SOP."""
+    """The register with evaluation and coverage columns (:data:`CSV_COLUMNS`), one row per SOP.
+
+    >>> render_csv(report).splitlines()[0].split(',')[:3]
+    ['id', 'title', 'unit']
+    """
     cov = {s.id: s for s in report.coverage.sops}
     overdue = {d.id for d in report.overdue}
     g = report.grade

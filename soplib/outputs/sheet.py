@@ -144,12 +144,20 @@ def day(value: date | datetime | None, frame: Frame) -> str:
 
 
 def clock_time(value: datetime, frame: Frame) -> str:
-    """The time of day of ``value`` in the office (``09:30``)."""
+    """The time of day of ``value`` in the office (``09:30``).
+
+    >>> clock_time(datetime(2026, 3, 20, 1, tzinfo=UTC), frame)  # WITA
+    '09:00'
+    """
     return value.astimezone(frame.zone).strftime("%H:%M")
 
 
 def logo_img(logo: Logo | None) -> str:
-    """The office logo as an inline image (``data:`` URL: nothing is fetched)."""
+    """The office logo as an inline image (``data:`` URL: nothing is fetched).
+
+    >>> logo_img(None)
+    ''
+    """
     if logo is None:
         return ""
     data = base64.b64encode(logo.data).decode("ascii")
@@ -157,7 +165,11 @@ def logo_img(logo: Logo | None) -> str:
 
 
 def heading(frame: Frame) -> str:
-    """The office heading (*kop*): logo, name, address; nothing when the store has no office profile."""
+    """The office heading (*kop*): logo, name, address; nothing when the store has no office profile.
+
+    >>> heading(frame).startswith('<header class="kop">')
+    True
+    """
     office = frame.office
     if not (office.name or office.address or office.logo):
         return ""
@@ -168,28 +180,48 @@ def heading(frame: Frame) -> str:
 
 
 def title_block(title: str, subtitle: str = "") -> str:
-    """The document's title (upper case on paper) and an optional line under it."""
+    """The document's title (upper case on paper) and an optional line under it.
+
+    >>> title_block('Daftar Hadir', 'Sosialisasi SOP')
+    '<h1>Daftar Hadir</h1><p class="subtitle">Sosialisasi SOP</p>'
+    """
     sub = f'<p class="subtitle">{esc(subtitle)}</p>' if subtitle else ""
     return f"<h1>{esc(title)}</h1>{sub}"
 
 
 def h2(text: str) -> str:
-    """A section heading."""
+    """A section heading.
+
+    >>> h2('Tim evaluasi')
+    '<h2>Tim evaluasi</h2>'
+    """
     return f"<h2>{esc(text)}</h2>"
 
 
 def small(text: str) -> str:
-    """A line of small print (a note under a table)."""
+    """A line of small print (a note under a table).
+
+    >>> small('a <b>')
+    '<p class="small">a &lt;b&gt;</p>'
+    """
     return f'<p class="small">{esc(text)}</p>'
 
 
 def note(text: str) -> str:
-    """A paragraph of the document's own text."""
+    """A paragraph of the document's own text.
+
+    >>> note('Sesi masih berlangsung.')
+    '<p class="note">Sesi masih berlangsung.</p>'
+    """
     return f'<p class="note">{esc(text)}</p>'
 
 
 def info(rows: Sequence[tuple[str, str]]) -> str:
-    """A borderless table of label : value lines (values are plain text, escaped here)."""
+    """A borderless table of label : value lines (values are plain text, escaped here).
+
+    >>> info([('Sesi', 'R-20260310-0A1B')]).count('<tr>')
+    1
+    """
     body = "".join(f"<tr><th>{esc(k)}</th><td>: {esc(v)}</td></tr>" for k, v in rows)
     return f'<table class="info"><colgroup><col class="pc28"><col></colgroup>{body}</table>'
 
@@ -208,6 +240,9 @@ def grid(
     a label of ``""`` leaves its columns' own headers spanning both rows. A
     row whose single cell starts with ``<group>`` is a sub-heading across the
     table. ``empty`` is shown instead of a table without rows.
+
+    >>> grid([Column('No', 10, 'n'), Column('Nama', 90)], [['1', 'Ani']]).count('<td')
+    2
     """
     if not columns or any(c.share <= 0 for c in columns) or sum(c.share for c in columns[:-1]) >= 100:
         raise InvalidInputError("a table's columns must have positive shares adding up to under 100 %")
@@ -245,7 +280,11 @@ def grid(
 
 
 def group_row(text: str) -> list[str]:
-    """A row of :func:`grid` that is a sub-heading across the whole table."""
+    """A row of :func:`grid` that is a sub-heading across the whole table.
+
+    >>> group_row('Sekretariat (2 orang)')
+    ['<group>Sekretariat (2 orang)']
+    """
     return ["<group>" + esc(text)]
 
 
@@ -260,7 +299,11 @@ class Signer:
 
 
 def signatures(signers: Sequence[Signer], *, place_date: str = "") -> str:
-    """Signature blocks side by side (at most three a row), the date line above the right-hand one."""
+    """Signature blocks side by side (at most three a row), the date line above the right-hand one.
+
+    >>> 'Lalu Ahmad' in signatures([Signer('Disahkan oleh', 'Lalu Ahmad', 'Sekretaris', '1968')])
+    True
+    """
     if not signers:
         return ""
     cells = []
@@ -281,6 +324,9 @@ def document(frame: Frame, *, title: str, footer: str, sheets: Sequence[Sheet]) 
     """The whole page: style, the running footer, the sheets (each on its own page or pages).
 
     ``footer`` names the paper on every page; the store commit is added to it.
+
+    >>> document(frame, title='Notula', footer='Notula R-1', sheets=[Sheet('<p>x</p>')])[:15]
+    '<!DOCTYPE html>'
     """
     body = "\n".join(f'<section class="sheet {s.orientation}">{s.body}</section>' for s in sheets)
     widths = sorted({int(w) for w in _WIDTH.findall(body)})
@@ -298,7 +344,11 @@ def document(frame: Frame, *, title: str, footer: str, sheets: Sequence[Sheet]) 
 
 
 def render(html: str, fmt: DocFormat, *, created: date | None) -> bytes:
-    """The document as PDF bytes (dated ``created``; same input, same bytes) or UTF-8 HTML."""
+    """The document as PDF bytes (dated ``created``; same input, same bytes) or UTF-8 HTML.
+
+    >>> render(page, 'pdf', created=date(2026, 3, 20))[:5]
+    b'%PDF-'
+    """
     if fmt == "html":
         return html.encode("utf-8")
     if fmt == "pdf":
