@@ -66,6 +66,17 @@ def read_profile(snap: Snapshot) -> Profile:
     return profile
 
 
+def read_logo(snap: Snapshot) -> tuple[bytes, LogoType] | None:
+    """The logo's bytes and media type at ``snap``, or None (none set)."""
+    profile = read_profile(snap)
+    if profile.logo is None:
+        return None
+    try:
+        return snap.read(_LOGO_FILE[profile.logo]), profile.logo
+    except NotFoundError:
+        return None
+
+
 def stage_profile(ctx: Context, profile: Profile) -> None:
     """Check ``profile`` and stage it (used by init and by ``office-set``)."""
     if profile.language is not None and profile.language not in ("id", "en"):
@@ -169,14 +180,7 @@ class Office:
 
     def logo(self) -> tuple[bytes, LogoType] | None:
         """The logo's bytes and media type, or None."""
-        snap = self._store.snapshot()
-        profile = read_profile(snap)
-        if profile.logo is None:
-            return None
-        try:
-            return snap.read(_LOGO_FILE[profile.logo]), profile.logo
-        except NotFoundError:
-            return None
+        return read_logo(self._store.snapshot())
 
     def set(
         self,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from soplib.cli.evidence import minutes, worksheet
 from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
 from soplib.i18n import N_, _
@@ -63,6 +64,10 @@ def _cells(values: tuple[str, ...]) -> dict[str, str]:
 @click.group(cls=SopSubGroup)
 def review() -> None:
     """Review sessions: decide keep / remove / replace / add per step, evaluate, approve."""
+
+
+review.add_command(minutes)
+review.add_command(worksheet)
 
 
 @review.command()
