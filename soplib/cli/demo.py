@@ -420,9 +420,10 @@ def step_audit(store_path: Path) -> None:
         for f in report.findings[:10]:
             click.echo(f"  {f.kind}: {f.message}")
         result = store.audit.report()
-        target = store_path.parent / "audit-report.html"
-        if target.exists():
-            target = Path(tempfile.mkdtemp(prefix="sop-report-")) / "audit-report.html"
+        evidence = store_path.parent / f"{store_path.name}-bukti"  # made by step_evidence
+        target = evidence / "laporan-audit.html"
+        if not evidence.is_dir() or target.exists():
+            target = Path(tempfile.mkdtemp(prefix="sop-report-")) / "laporan-audit.html"
         html = render_report(result, "html", language=document_language(), office=office_profile(store))
         write_output(target, html.encode())
         click.echo(_("audit report of store head {head}: {rule}", head=result.head, rule=result.grade.rule))
