@@ -54,9 +54,23 @@ def fsck_clean(store_path: Path) -> None:
 
 
 def debris(store_path: Path) -> list[str]:
-    """Files a killed writer may leave: temporary objects and ref locks."""
-    found = [*store_path.glob("objects/*/tmp_obj_*"), *store_path.glob("refs/**/*.lock")]
-    return sorted(str(p.relative_to(store_path)) for p in found)
+    """Files a killed writer may leave: temporary objects and ref locks.
+
+    Lists folders that may vanish meanwhile: a `git repack` a killed writer started
+    can outlive it by a moment and remove the fan-out folders it emptied (Path.glob
+    raises FileNotFoundError then). A folder gone holds no debris.
+    """
+    found: list[str] = []
+    objects = store_path / "objects"
+    for folder in os.listdir(objects):
+        try:
+            names = os.listdir(objects / folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        found += [f"objects/{folder}/{name}" for name in names if name.startswith("tmp_obj_")]
+    for root, _, files in os.walk(store_path / "refs"):  # os.walk skips a folder it cannot list
+        found += [str((Path(root) / f).relative_to(store_path)) for f in files if f.endswith(".lock")]
+    return sorted(found)
 
 
 def refs_and_head(store_path: Path) -> str:
