@@ -130,12 +130,7 @@ class GitStore:
     def locked(self) -> Iterator[None]:
         """Hold the store lock (clearing what a killed writer left) for ref changes outside a commit."""
         with self._lock:
-            if self._lock.left:
-                try:
-                    self._recover(self._lock.left)
-                except OSError as exc:
-                    raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
-                self._lock.cleared()
+            self._recover_left()
             yield
 
     @contextmanager
@@ -163,12 +158,7 @@ class GitStore:
         """
         validate_name(author, what="actor id")
         with self._lock:
-            if self._lock.left:
-                try:
-                    self._recover(self._lock.left)
-                except OSError as exc:
-                    raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
-                self._lock.cleared()
+            self._recover_left()
             head = self.head()
             if merge is not None and merge[1] != head:
                 raise ConflictError(
@@ -230,6 +220,18 @@ class GitStore:
             raise
         log.debug("committed %s", commit)
         return commit
+
+    def _recover_left(self) -> None:
+        """Under the lock: clear what the previous holder's journal names, or raise and keep it."""
+        if not self._lock.left:
+            return
+        try:
+            self._recover(self._lock.left)
+        except (OSError, StoreError) as exc:
+            # Refs wraps an OSError in a StoreError; either way the journal stays
+            # (no cleared()) for the next holder to try again.
+            raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
+        self._lock.cleared()
 
     def _recover(self, left: bytes) -> None:
         """Clear what a writer killed mid-commit left, from the journal it left in the lock file.
@@ -294,7 +296,7 @@ class GitStore:
                 self._lock.cleared()
                 return True
             return False
-        except OSError as exc:
+        except (OSError, StoreError) as exc:
             log.warning("could not clear what a killed writer left: %s", exc)
             return False
         finally:
