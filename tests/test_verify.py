@@ -442,7 +442,7 @@ def test_demo_ends_with_an_anchor_and_a_verified_store(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert re.search(r"audit anchor A-[0-9]{8}-[0-9A-F]{4} recorded head [0-9a-f]{40}", done.stdout)
     assert "sop audit verify: verified" in done.stdout
-    report = tmp_path / "audit-report.html"
+    report = tmp_path / "demo-bukti" / "laporan-audit.html"  # beside the store, with the other evidence
     assert f"audit report written to {report}" in done.stdout
     assert "<h1>SOP audit report</h1>" in report.read_text(encoding="utf-8")
     again = subprocess.run(
