@@ -15,7 +15,6 @@ block writes nothing.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,12 +26,13 @@ from sop_store.commit import Person
 from sop_store.errors import ConflictError, InvalidInputError, StoreError
 from sop_store.ids import validate_name, validate_path
 from sop_store.lock import StoreLock
+from sop_store.logs import get_logger
 from sop_store.packing import pack_loose, too_many_loose
 from sop_store.refs import BRANCH
 from sop_store.repo import Repository
 from sop_store.snapshot import Snapshot, Transaction
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # The store lock, in the git dir; also the journal of the writer holding it (sop_store/lock.py).
 LOCK_FILE = "soplib.lock"

@@ -16,17 +16,17 @@ or for a handful of pages, the pages are typeset here, one after the other.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 
+from sop_store.logs import get_logger
 from soplib.errors import SopError
 from soplib.outputs.pdf import render_pdf, warm_up
 
-_log = logging.getLogger(__name__)
+_log = get_logger(__name__)
 
 Job = tuple[str, date | None]
 MIN_PER_WORKER = 4  # fewer pages than this per worker: a pool costs more than it saves

@@ -13,16 +13,16 @@ reference smuggled into an SVG logo never reaches a file or the network.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections import OrderedDict
 from datetime import date
 from functools import cache
 from typing import Any
 
+from sop_store.logs import get_logger
 from soplib.errors import InvalidInputError
 
-_log = logging.getLogger(__name__)
+_log = get_logger(__name__)
 GENERATOR = "soplib"
 # The page's own stylesheet: the first <style> element (document text is escaped, so never one).
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
