@@ -198,11 +198,8 @@ def read_head(snap: Snapshot) -> tuple[int, str]:
     if not snap.exists(CHAIN):
         return 0, GENESIS
     raw = snap.read_json(CHAIN)
-    if (
-        not isinstance(raw, dict)
-        or not isinstance(raw.get("count"), int)
-        or not isinstance(raw.get("last"), str)
-    ):
+    # type(), not isinstance(): JSON true is a Python int, and would count as record 1.
+    if not isinstance(raw, dict) or type(raw.get("count")) is not int or not isinstance(raw.get("last"), str):
         raise RecordError(CHAIN, "not {count, last}")
     count, last = raw["count"], raw["last"]
     if count < 0 or len(last) != 64:
