@@ -10,10 +10,16 @@ missing field. Once, such a session header passed verify and then `coverage`,
 `staff list`, `ack`, `review list` and `audit report` failed with internal
 errors (one with a 19-line pydantic dump).
 
-Expected defence: verify reports every record that does not match its schema
-(a finding naming the record, its path or the commit); every command that reads
-the record fails with one line naming it (exit 1, no traceback, no "internal
-error", no pydantic dump).
+The forged commit is the strongest an insider can make without a key: a real
+acknowledgement soplib just wrote, amended with plumbing so that its tree also
+carries the reshaped record while its message and valid `Sop-Op` stay as they
+were (`attack_forge.amend`).
+
+Expected defence: verify reports the forged commit (its operation does not
+account for the file) and, on its own, every record that does not match its
+schema (a finding about the record, naming its path or id, not only the
+commit); every command that reads the record fails with one line naming it
+(exit 1, no traceback, no "internal error", no pydantic dump).
 """
 
 from __future__ import annotations
@@ -27,12 +33,11 @@ from typing import Any
 
 import pytest
 from attack_forge import (
+    amend,
     briefing_id,
     demo_store,
     dump,
     files,
-    forge,
-    last_commit,
     read,
     read_json,
     session_id,
@@ -41,12 +46,16 @@ from attack_kit import (
     assert_one_line_error,
     assert_reported,
     assert_verified,
+    finding_text,
     ok,
     sop,
 )
 
 SOP1 = "KPU-NTB-SOP-01"
 PERSON = "199306102020121004"  # in the demo registry
+# The demo store grants roles: every writer is registered staff. Its controller records
+# acknowledgements for others; OTHER acknowledges KPU-NTB-SOP-05 in the commit the attack amends.
+CONTROLLER, OTHER = "198107232008011004", "198812052014031003"
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +103,7 @@ KINDS: dict[str, Kind] = {
     ),
     "staff registry": Kind(
         lambda s: "staff/registry.jsonl",
-        lambda s: [["staff", "list"], ["coverage"], ["ack", PERSON, SOP1, "--by", "ani.pratiwi"], _report(s)],
+        lambda s: [["staff", "list"], ["coverage"], ["ack", PERSON, SOP1, "--by", CONTROLLER], _report(s)],
         lambda s: ["registry.jsonl", "staff registry"],
         registry=True,
     ),
@@ -105,7 +114,7 @@ KINDS: dict[str, Kind] = {
     ),
     "chain head": Kind(
         lambda s: "acks/chain.json",
-        lambda s: [["ack", PERSON, "KPU-NTB-SOP-05", "--by", "ani.pratiwi"]],
+        lambda s: [["ack", PERSON, "KPU-NTB-SOP-05", "--by", CONTROLLER]],
         lambda s: ["chain.json"],
     ),
     "SOP record": Kind(
@@ -114,10 +123,25 @@ KINDS: dict[str, Kind] = {
             ["list"],
             ["show", SOP1],
             ["coverage"],
-            ["ack", PERSON, SOP1, "--by", "ani.pratiwi"],
+            ["ack", PERSON, SOP1, "--by", CONTROLLER],
             _report(s),
         ],
         lambda s: [SOP1],
+    ),
+    "office profile": Kind(
+        lambda s: "office/profile.json",
+        lambda s: [["office", "show"], ["due"], ["audit", "anchor", "--by", CONTROLLER], _report(s)],
+        lambda s: ["profile.json", "office profile"],
+    ),
+    "grants": Kind(
+        lambda s: "office/grants.json",
+        lambda s: [["grants"], ["ack", PERSON, "KPU-NTB-SOP-05", "--by", CONTROLLER]],
+        lambda s: ["grants.json"],
+    ),
+    "anchor": Kind(  # read by verify only
+        lambda s: next(p for p in files(s) if p.startswith("audit/anchors/")),
+        lambda s: [],
+        lambda s: [next(p for p in files(s) if p.startswith("audit/anchors/"))[len("audit/anchors/") : -5]],
     ),
 }
 
@@ -148,10 +172,18 @@ def _first(key: str, inner: Shape) -> Shape:
     return change
 
 
+def _item(index: int, inner: Shape) -> Shape:
+    def change(record: Any) -> Any:
+        record[index] = inner(record[index])
+        return record
+
+    return change
+
+
 SHAPES: dict[str, dict[str, Shape]] = {
     "session header": {
         "an array": lambda r: [r],
-        "team as text": _set("team", "ani.pratiwi"),
+        "team as text": _set("team", CONTROLLER),
         "pinned versions as text": _set("pinned", {SOP1: "satu"}),
         "status a number": _set("status", 7),
         "no start time": _drop("started_at"),
@@ -193,6 +225,29 @@ SHAPES: dict[str, dict[str, Shape]] = {
     },
 }
 
+SHAPES["office profile"] = {
+    "an array": lambda r: [r],
+    "name a number": _set("name", 5),
+    "time zone a list": _set("time_zone", ["Asia/Makassar"]),
+    "an unknown time zone": _set("time_zone", "Asia/Atlantis"),
+    "language a number": _set("language", 1),
+    "signatures required as text": _set("signatures_required", "ya"),
+}
+SHAPES["grants"] = {
+    "an object": lambda r: {"grants": r},
+    "a role a number": _item(0, _set("role", 5)),
+    "units as text": _item(0, _set("units", "Sekretariat")),
+    "no staff": _item(0, _drop("staff")),
+    "a grant as text": lambda r: [*r, "admin"],
+}
+SHAPES["anchor"] = {
+    "an array": lambda r: [r],
+    "head a number": _set("head", 5),
+    "head not a commit id": _set("head", "x" * 40),
+    "date a number": _set("date", 20261130),
+    "no author": _drop("by"),
+}
+
 CASES = [(kind, shape) for kind, shapes in SHAPES.items() for shape in shapes]
 
 
@@ -219,10 +274,12 @@ def test_a_record_of_the_wrong_shape_is_reported_and_named(store: Path, kind: st
     path = record.path(store)
     names = [path, *record.names(store)]
     readers = record.readers(store)
-    forged = forge(
-        store, {path: reshape(store, record, SHAPES[kind][shape])}, like=last_commit(store, action="ack")
-    )
-    assert_reported(store, [forged, *names])
+    ok(sop(store, "ack", OTHER, "KPU-NTB-SOP-05", "--by", CONTROLLER))
+    forged = amend(store, {path: reshape(store, record, SHAPES[kind][shape])})
+    data = assert_reported(store, [forged, *names])
+    # The record itself is reported, not only the commit that wrote it.
+    about_record = [finding_text(f) for f in data["findings"] if f["subject"] != forged]
+    assert any(n in t for t in about_record for n in names), (names, data["findings"])
     for args in readers:
         result = sop(store, *args)
         assert_one_line_error(result, *names)
