@@ -33,6 +33,10 @@ GENESIS = "0" * 64
 SEGMENT_MAX = 64
 READ = "read"
 FIELDS = ("seq", "staff", "sop", "version", "content_sha256", "how", "by", "at", "prev", "hash")
+# A sequence number has at most 15 digits (parse_line); a head counting more was forged, not grown,
+# and the records written after it would be ones no reader accepts. Room is left for a commit's records.
+MAX_COUNT = 10**14
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def record_hash(
@@ -202,7 +206,7 @@ def read_head(snap: Snapshot) -> tuple[int, str]:
     if not isinstance(raw, dict) or type(raw.get("count")) is not int or not isinstance(raw.get("last"), str):
         raise RecordError(CHAIN, "not {count, last}")
     count, last = raw["count"], raw["last"]
-    if count < 0 or len(last) != 64:
+    if not 0 <= count <= MAX_COUNT or not _HASH.fullmatch(last):
         raise RecordError(CHAIN, "count or hash out of range")
     return count, last
 
