@@ -153,15 +153,17 @@ def find_record(snap: Snapshot, sop_id: str, version: int, staff_id: str) -> Ack
     """The record of ``staff_id`` for one SOP version, if any (parses only that line)."""
     if staff_id not in partition_staff(snap, sop_id, version):
         return None
-    needle = re.compile(rb"^[0-9]+\t" + re.escape(staff_id.encode()) + rb"\t.*$", re.MULTILINE)
+    # Any first field, not only digits: a line the index lists but that is malformed is an error, not
+    # "no record" (which would count the person as not having acknowledged, and record them again).
+    needle = re.compile(rb"^[^\t\n]*\t" + re.escape(staff_id.encode()) + rb"\t.*$", re.MULTILINE)
     for blob in partition_blobs(snap, sop_id, version):
         match = needle.search(blob)
         if match:
             try:
-                return parse_line(match.group().decode())
+                return parse_line(match.group().decode("utf-8", "replace"))
             except ValueError as exc:
                 raise RecordError(partition(sop_id, version), exc) from None
-    return None
+    raise RecordError(partition(sop_id, version), f"its index lists {staff_id}, its records do not")
 
 
 def read_partition(snap: Snapshot, sop_id: str, version: int) -> list[AckRecord]:
