@@ -76,6 +76,7 @@ class Kind:
     readers: Callable[[Path], list[list[str]]]
     names: Callable[[Path], list[str]]
     registry: bool = False  # a JSON-lines file: the shape is changed on one line
+    segment: bool = False  # an acknowledgement segment: the fields of PERSON's line are changed
 
 
 def _session(store: Path) -> str:
@@ -84,6 +85,15 @@ def _session(store: Path) -> str:
 
 def _log_entry(store: Path) -> str:
     return sorted(p for p in files(store) if p.startswith(f"reviews/{session_id(store)}/log/"))[1]
+
+
+def _person_segment(store: Path) -> str:
+    """The segment holding PERSON's acknowledgement of the version of SOP1 in force."""
+    return next(
+        p
+        for p in sorted(files(store))
+        if p.startswith(f"acks/{SOP1}/") and p.endswith(".tsv") and f"\t{PERSON}\t".encode() in read(store, p)
+    )
 
 
 def _report(store: Path) -> list[str]:
@@ -127,6 +137,12 @@ KINDS: dict[str, Kind] = {
             _report(s),
         ],
         lambda s: [SOP1],
+    ),
+    "acknowledgement record": Kind(
+        lambda s: _person_segment(s),
+        lambda s: [["pending", PERSON], ["ack", PERSON, SOP1, "--by", CONTROLLER]],
+        lambda s: [_person_segment(s).rsplit("/", 1)[0]],
+        segment=True,
     ),
     "office profile": Kind(
         lambda s: "office/profile.json",
@@ -225,6 +241,14 @@ SHAPES: dict[str, dict[str, Shape]] = {
     },
 }
 
+SHAPES["acknowledgement record"] = {  # the fields of one TSV line
+    "a field missing": lambda r: r[:-1],
+    "a field too many": lambda r: [*r, "x"],
+    "seq as text": _item(0, lambda v: "satu"),
+    "version as text": _item(3, lambda v: "dua"),
+    "a time without zone": _item(7, lambda v: v.removesuffix("Z")),
+    "a time that is no time": _item(7, lambda v: "kemarin"),
+}
 SHAPES["office profile"] = {
     "an array": lambda r: [r],
     "name a number": _set("name", 5),
@@ -253,6 +277,10 @@ CASES = [(kind, shape) for kind, shapes in SHAPES.items() for shape in shapes]
 
 def reshape(store: Path, kind: Kind, shape: Shape) -> bytes:
     path = kind.path(store)
+    if kind.segment:
+        rows = [line.split("\t") for line in read(store, path).decode().splitlines()]
+        rows = [shape(r) if r[1] == PERSON else r for r in rows]
+        return "".join("\t".join(r) + "\n" for r in rows).encode()
     if not kind.registry:
         return dump(shape(read_json(store, path)))
     lines = read(store, path).decode().splitlines()
