@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from attack_forge import (
@@ -33,7 +34,9 @@ from attack_forge import (
     files,
     forge,
     git,
+    head,
     last_commit,
+    make_commit,
     read,
     read_json,
     session_id,
@@ -222,6 +225,72 @@ def test_a_huge_number_in_a_record_is_reported_within_bounded_time_and_memory(
     assert again.code == 1 and len(later) < 10_000, again.where
     written = [f for f in later if f["kind"] == "ack-malformed" and f not in found]
     assert not written, f"a writer wrote records no reader accepts: {written[:3]}"
+
+
+# -- (1b) operations whose numbers drive loops ---------------------------------------------------------
+# Every commit carries its operation (`Sop-Op`), and verify applies it again: the operation is a
+# record too. A commit on the head, by the controller, declaring an operation of valid shape whose
+# numbers (versions, a retracted entry, how many answers) are absurd.
+
+ANSWERS = {f"q{i}": True for i in range(100_000)}
+ACK = {"op": "ack", "staff": "199306102020121004", "sop": "KPU-NTB-SOP-05", "content_sha256": "0" * 64}
+OPEN = "the open session"  # replaced by the id of a session the test starts
+HOSTILE_OPS: dict[str, dict[str, Any]] = {
+    "a session pinning version 10**12": {
+        "op": "review-start",
+        "id": "R-20261130-AAAA",
+        "pinned": {SOP1: HUGE},
+        "team": [{"id": CONTROLLER, "role": "chair"}],
+        "ref": "BA 1/2026",
+        "title": "Evaluasi",
+    },
+    "an acknowledgement of version 10**12": {**ACK, "version": HUGE},
+    "an acknowledgement of a version with 4000 digits": {**ACK, "version": 10**4000},
+    "an acknowledgement of version -5": {**ACK, "version": -5},
+    "an update from base 10**12": {
+        "op": "update",
+        "sop": SOP1,
+        "blob": "0" * 40,
+        "base": HUGE,
+        "message": "m",
+    },
+    "a retraction of entry 10**4000": {
+        "op": "review-retract",
+        "session": OPEN,
+        "target": 10**4000,
+        "reason": "r",
+    },
+    "an evaluation with 100000 answers": {
+        "op": "review-evaluate",
+        "session": OPEN,
+        "sop": SOP4,
+        "answers": ANSWERS,
+        "notes": {},
+    },
+}
+
+
+@pytest.mark.parametrize("attack", HOSTILE_OPS)
+def test_a_huge_number_in_an_operation_is_reported_within_bounded_time_and_memory(
+    store: Path, attack: str
+) -> None:
+    team = f"{CONTROLLER}:chair"
+    started = ok(
+        sop(store, "review", "start", SOP4, "--team", team, "--ref", "BA 2/2026", "--by", CONTROLLER)
+    )
+    session = next(w for w in started.out.split() if w.startswith("R-"))
+    op = {k: (session if v == OPEN else v) for k, v in HOSTILE_OPS[attack].items()}
+    payload = json.dumps(op, sort_keys=True, separators=(",", ":"))
+    message = f"Forged\n\nSop-Actor: {CONTROLLER}\nSop-Action: {op['op']}\nSop-Op: {payload}\n"
+    top = head(store)
+    tree = git(store, "rev-parse", f"{top}^{{tree}}")
+    forged = make_commit(store, tree, [top], message, author=(CONTROLLER, f"{CONTROLLER}@sop.invalid"))
+    git(store, "update-ref", "refs/heads/main", forged, top)
+    result = bounded(store, "audit", "verify", "--json")
+    assert result.code == 1, f"the attack went unnoticed or verify failed: {result.where}"
+    found = json.loads(result.out)["findings"]
+    assert any(f["subject"] == forged for f in found), found[:20]
+    assert len(result.out) < 100_000, "verify's output grew with the forged numbers"
 
 
 # -- (2) hostile documents -------------------------------------------------------------------------------
