@@ -53,9 +53,21 @@ def check_fsck(ctx: AuditContext) -> Iterator[Finding]:
 def check_times(ctx: AuditContext) -> Iterator[Finding]:
     """Commit times never go backwards along the history (a wrong clock, or a forged date)."""
     times = {c.sha: c.committer_time for c in ctx.commits}
+    # The author time is the one replay applies the operation at: the date records carry. soplib writes
+    # it equal to the committer time; set back on its own, it backdates what the commit recorded.
+    authored = {c.sha: c.author_time for c in ctx.commits}
     for commit in ctx.commits:
         for parent in commit.parents:
-            before = times.get(parent)
+            before, earlier = times.get(parent), authored.get(parent)
+            committed_in_order = before is None or commit.committer_time >= before
+            if committed_in_order and earlier is not None and commit.author_time < earlier:
+                yield Finding(
+                    "clock-backwards",
+                    commit.sha,
+                    f"commit {commit.short} dates what it recorded {commit.author_time:%Y-%m-%d %H:%M:%S}Z "
+                    f"(its author time), before its parent {parent[:10]} ({earlier:%Y-%m-%d %H:%M:%S}Z): "
+                    "the date was set back",
+                )
             if before is not None and commit.committer_time < before:
                 yield Finding(
                     "clock-backwards",
