@@ -32,27 +32,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from attack_forge import (
+    ack_hash,
     ack_records,
     amend,
+    blob,
     briefing_id,
     commits,
     demo_store,
     dump,
     files,
     forge,
+    git,
     head,
     last_commit,
     message_of,
     only_changed,
+    raw_commit,
     read,
     read_json,
     rechain,
     redo,
     session_id,
+    write_tree,
 )
 from attack_kit import (
     assert_one_line_error,
@@ -176,6 +182,52 @@ def test_editing_an_old_acknowledgement_and_recomputing_the_whole_chain(store: P
 
     forged = tamper(store, changes)
     assert_reported(store, [forged, *first, "acks/chain.json", "ack 1", "ack 10"])
+
+
+def _ack_dated(store: Path, when: int) -> str:
+    """The head (a fresh acknowledgement) as soplib would have written it at ``when``: its record's time,
+    hash and the chain head recomputed, the author time set to ``when``; committed now (committer
+    line kept), so no committer clock runs backwards. Replayed at its author time, the operation
+    gives exactly this tree."""
+    top = head(store)
+    path = next(p for p in ack_records(store) if p.startswith(f"acks/{SOP5}/"))
+    record = read(store, path).decode().rstrip("\n").split("\t")
+    record[7] = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    record[9] = ack_hash(record)
+    tree_files = files(store, top)
+    tree_files[path] = blob(store, ("\t".join(record) + "\n").encode())
+    tree_files["acks/chain.json"] = blob(store, dump({"count": int(record[0]), "last": record[9]}))
+    header, _, body = raw_commit(store, top).partition(b"\n\n")
+    lines = [f"tree {write_tree(store, tree_files)}".encode()]
+    for line in header.split(b"\n")[1:]:
+        if line.startswith(b"author "):
+            line = line.rsplit(b" ", 2)[0] + f" {when} +0000".encode()
+        lines.append(line)
+    data = b"\n".join(lines) + b"\n\n" + body
+    forged = git(store, "hash-object", "-w", "-t", "commit", "--stdin", input=data)
+    git(store, "update-ref", "refs/heads/main", forged, top)
+    return forged
+
+
+def _author_time(store: Path, commit: str) -> int:
+    return int(git(store, "log", "-1", "--format=%at", commit))
+
+
+def test_control_an_acknowledgement_dated_as_written_is_the_very_commit(store: Path) -> None:
+    ok(sop(store, "ack", PERSON, SOP5, "--by", CONTROLLER))
+    written = head(store)
+    assert _ack_dated(store, _author_time(store, written)) == written
+    assert_verified(store)
+
+
+@pytest.mark.parametrize("back", [1, 3600, 365 * 86400], ids=["a second", "an hour", "a year"])
+def test_a_new_acknowledgement_dated_before_its_parent_is_reported(store: Path, back: int) -> None:
+    """A well-formed addition with a false date: set back before the commit it follows (a year back
+    is before the version it acknowledges existed), while the committer time moves on."""
+    ok(sop(store, "ack", PERSON, SOP5, "--by", CONTROLLER))
+    parent = git(store, "rev-parse", "main^1")
+    forged = _ack_dated(store, _author_time(store, parent) - back)
+    assert_reported(store, [forged])
 
 
 # -- review sessions and their logs ---------------------------------------------------------------
