@@ -31,6 +31,7 @@ changes nothing (the controls).
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -470,6 +471,37 @@ def test_every_kind_of_record_deleted_or_edited_is_reported(
             assert_one_line_error(result, path)
             return
     assert_reported(store, [forged, path, *_record_names(path)])
+
+
+# -- an integration onto a branch of the past --------------------------------------------------------------
+
+
+def test_an_integration_onto_a_branch_of_the_past_cannot_drop_a_receipted_approval(
+    store: Path, tmp_path: Path
+) -> None:
+    """The insider makes a copy of the store as it was before the review's approval, abandons the
+    session there (a valid operation), and has the real store integrate with that copy (`sop sync`):
+    main's own approval, its versions and every acknowledgement of them are "refused" and left out
+    of main's files, each commit still in the history. Every commit replays; what tells the auditor
+    that the approval was already in the record is the receipt they kept of an anchor."""
+    receipt = tmp_path / "receipt.json"
+    ok(sop(store, "audit", "anchor", "--by", CONTROLLER, "--out", str(receipt)))
+    approval = last_commit(store, action="approve")
+    past = tmp_path / "past"
+    shutil.copytree(store, past, symlinks=True)
+    git(past, "update-ref", "refs/heads/main", f"{approval}^1")
+    kept = set(git(past, "rev-list", "main").split())
+    for line in git(past, "for-each-ref", "--format=%(refname) %(objectname)", "refs/tags/").splitlines():
+        name, sha = line.split()
+        if sha not in kept:  # a tidy past: no tag of what it has not happened yet
+            git(past, "update-ref", "-d", name)
+    ok(sop(past, "review", "abandon", session_id(store), "--by", CONTROLLER))
+    ok(sop(store, "remote", "add", "past", past.as_uri()))
+    synced = ok(sop(store, "sync", "past", "--by", CONTROLLER))
+    assert "refused" in synced.err and approval[:10] in synced.err, synced.where
+    data = assert_reported(store, [approval], "--receipt", str(receipt))
+    assert {f["kind"] for f in data["findings"]} == {"left-out"}, data["findings"]
+    assert data["acknowledgements"] < 40, "the attack did not drop the approved versions' acknowledgements"
 
 
 # -- a valid operation soplib once wrote, committed again ------------------------------------------------
