@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sop_store import Snapshot
 from soplib.clock import office_zone, zone_label
-from soplib.errors import InvalidInputError, NotFoundError
+from soplib.errors import InvalidInputError, NotFoundError, RecordError
 from soplib.ops import Context, Operation, operation
 from soplib.values import Value, load
 
@@ -63,6 +63,10 @@ def read_profile(snap: Snapshot) -> Profile:
     if not snap.exists(PROFILE):
         return Profile()
     profile: Profile = load(Profile, snap.read_json(PROFILE), path=PROFILE)
+    try:  # the zone every day is counted in: an unknown one is a bad record, named as such
+        office_zone(profile.time_zone)
+    except InvalidInputError as exc:
+        raise RecordError(PROFILE, exc) from None
     return profile
 
 
