@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from print_samples import long_sop, print_input  # the tests' sample inputs
 
 from soplib import load
-from soplib.cli.demo import demo_files
+from soplib.demo_data import sop_files as demo_files
 from soplib.outputs import print_sop
 
 RUNS = 7

@@ -24,75 +24,56 @@ def _verdict(met: bool) -> str:
 
 
 def goals(t: dict[str, dict[str, Any]]) -> list[str]:
-    """The one table: each goal of issue 6, what was measured, plain git, verdict."""
+    """The one table: each speed goal (issue 9, and issue 6's still standing), measured beside git."""
     rows = [
-        "| goal (issue 6) | target | soplib | plain git | soplib / git | verdict |",
+        "| goal | target | soplib | beside | ratio | verdict |",
         "|---|---|---:|---:|---:|---|",
     ]
     s = t.get("store")
     if s:
-        scale = f"{s['sops']} SOPs, {s['commits']:,} commits"
-
-        def ratio_row(what: str, key: str, git_key: str, limit: float) -> None:
-            r = s[key] / s[git_key]
-            rows.append(
-                f"| {what} | <= 1/{round(1 / limit)} of git | {_ms(s[key])} | {_ms(s[git_key])} "
-                f"| {r:.3f} | {_verdict(r <= limit)} |"
-            )
-
-        ratio_row(
-            f"record a new SOP version ({scale}), warm `Store.update` vs `git commit -a`",
-            "write_ms",
-            "git_commit_ms",
-            0.25,
-        )
-        ratio_row(
-            "read an old version, warm `Store.text` vs `git show REV:PATH`", "text_ms", "git_show_ms", 0.2
-        )
-        ratio_row("the same, parsed (`Store.get`)", "get_ms", "git_show_ms", 0.2)
-        h = s["git_log_ms"] / s["history_ms"]
-        rows.append(
-            f"| history of one SOP ({s['history_versions']} versions), `Store.history` vs `git log -- PATH` "
-            f"| >= 20x faster | {_ms(s['history_ms'])} | {_ms(s['git_log_ms'])} | {h:.0f}x faster "
-            f"| {_verdict(h >= 20)} |"
-        )
+        py = s["python_ms"]
+        for key, what in (("show_ms", "cold `sop show ID`"), ("list_ms", "cold `sop list`")):
+            if key in s:
+                r = s[key] / py
+                rows.append(
+                    f"| {what} | <= 3x `python -c pass` | {_ms(s[key])} | {_ms(py)} | {r:.2f}x "
+                    f"| {_verdict(r <= 3)} |"
+                )
         i = s["import_ms"] / s["git_import_ms"]
         rows.append(
-            f"| import {s['sops']} SOPs in one commit (`Store.add`) vs `git add -A && git commit` "
-            f"| timed | {_ms(s['import_ms'])} | {_ms(s['git_import_ms'])} | {i:.2f} | (no goal) |"
+            f"| `Store.add` of {s['sops']} SOPs in one commit | <= 0.5x `git add -A && git commit` "
+            f"| {_ms(s['import_ms'])} | {_ms(s['git_import_ms'])} | {i:.2f} | {_verdict(i <= 0.5)} |"
         )
+        runs = s.get("write_runs") or [[s["write_ms"], s["git_commit_ms"]]]
+        ratios = [ours / theirs for ours, theirs in runs]
         rows.append(
-            f"| `sop --help` start-up | < 0.2 s | {_s(s['help_ms'] / 1000)} | "
-            f"`python -c pass` {_s(s['python_ms'] / 1000)} | | {_verdict(s['help_ms'] < 200)} |"
+            f"| record a version ({s['sops']} SOPs, {s['commits']:,} commits), warm `store.sops.update` "
+            f"| <= 0.25x `git commit -a`, 3 runs of 3 | {', '.join(_ms(o) for o, _ in runs)} "
+            f"| {', '.join(_ms(g) for _, g in runs)} | {', '.join(f'{r:.2f}' for r in ratios)} "
+            f"| {_verdict(all(r <= 0.25 for r in ratios))} |"
         )
-    for tier, limit in (("acks", 1.0), ("large", 10.0)):
+        for key, what, limit in (("text_ms", "read an old version (`store.sops.text`)", 0.2),
+                                 ("get_ms", "the same, parsed (`store.sops.get`)", 0.2)):  # fmt: skip
+            r = s[key] / s["git_show_ms"]
+            rows.append(
+                f"| {what} | <= 1/{round(1 / limit)} of `git show REV:PATH` | {_ms(s[key])} "
+                f"| {_ms(s['git_show_ms'])} | {r:.3f} | {_verdict(r <= limit)} |"
+            )
+        h = s["git_log_ms"] / s["history_ms"]
+        rows.append(
+            f"| history of one SOP ({s['history_versions']} versions) | >= 20x faster than `git log -- PATH` "
+            f"| {_ms(s['history_ms'])} | {_ms(s['git_log_ms'])} | {h:.0f}x faster | {_verdict(h >= 20)} |"
+        )
+    for tier, limit in (("acks", 0.3), ("large", 2.0)):
         a = t.get(tier)
         if not a:
-            rows.append(f"| coverage and pending, {tier} tier | | {MISSING} | | | |")
+            rows.append(f"| `sop coverage --json`, {tier} tier | | {MISSING} | | | |")
             continue
         scale = f"{a['staff']:,} staff x {a['sops']} SOPs x {a['acks']:,} acks"
-        memory = " and < 1 GiB" if tier == "large" else ""
-        for key, what in (("coverage", "`sop coverage --json` (all SOPs)"), ("pending", "`sop pending ID`")):
-            secs, rss = a[f"{key}_s"], a[f"{key}_rss"]
-            met = secs < limit and (tier != "large" or rss < 1024)
-            rows.append(
-                f"| {what}, {scale}, cold CLI | < {limit:.0f} s{memory} | {_s(secs)}, {rss:.0f} MiB peak "
-                f"| | | {_verdict(met)} |"
-            )
-    a = t.get("large")
-    if a:
+        secs, rss = a["coverage_s"], a["coverage_rss"]
         rows.append(
-            f"| repository size after {a['acks']:,} acknowledgements | reported "
-            f"| {a['size_mib']:.0f} MiB as written, {a['size_gc_mib']:.0f} MiB after `git gc` | | | |"
-        )
-    a = t.get("acks")
-    if a:
-        g = a["growth_singles"]
-        per = 10_000 / a["singles"]
-        rows.append(
-            f"| growth per 10,000 single acknowledgements (bounded, no manual `git gc`) | bounded "
-            f"| +{g['before_gc_mib'] * per:.1f} MiB as written, +{g['after_gc_mib'] * per:.1f} MiB after "
-            f"`git gc` | | | bounded: was +316 MiB |"
+            f"| `sop coverage --json`, {scale}, cold | < {limit:g} s | {_s(secs)}, {rss:.0f} MiB "
+            f"| | | {_verdict(secs < limit)} |"
         )
     return rows
 
@@ -233,37 +214,15 @@ stay under the limit). The repository is **{a["size_mib"]:.0f} MiB as written an
 
 
 def missed(t: dict[str, dict[str, Any]]) -> str:
-    """Where a goal is missed (computed, so the text cannot disagree with the table)."""
+    """The goals the table marks missed (computed from the same rows, so the text cannot disagree)."""
     notes = []
-    s = t.get("store")
-    if s:
-        # At the edge of its goal on this machine: said in every run, met or not.
-        ratio = s["write_ms"] / s["git_commit_ms"]
-        verdict = "missed" if ratio > 0.25 else "met in this run, but at the edge"
-        notes.append(WRITE_NOTE.format(ratio=ratio, verdict=verdict))
-    if s and s["get_ms"] / s["git_show_ms"] > 0.2:
-        notes.append(
-            "- `Store.get` (reading *and parsing* an old version) is above a fifth of `git show`: "
-            "parsing the Markdown and front matter costs more than the read itself. The goal's "
-            "measure, reading the version (`Store.text`), is met by a wide margin."
-        )
-    for tier, limit in (("acks", 1.0), ("large", 10.0)):
-        a = t.get(tier)
-        if a and any(a[f"{k}_s"] >= limit for k in ("coverage", "pending")):
-            notes.append(f"- coverage or pending in the {tier} tier took {limit:.0f} s or more in this run.")
-        if a and tier == "large" and any(a[f"{k}_rss"] >= 1024 for k in ("coverage", "pending")):
-            notes.append("- coverage or pending at 2,000,000 acknowledgements used 1 GiB or more.")
-    a = t.get("large")
-    if a and a["coverage_s"] > 0.8 * 10:
-        notes.append(
-            f"- Met, but narrowly: `sop coverage --json` at 2,000,000 acknowledgements took "
-            f"{a['coverage_s']:.1f} s of the 10 s allowed. It prints every outstanding person "
-            "(hundreds of thousands, ~140 MB of indented JSON); the same report as tables takes "
-            f"{a['coverage_table_s']:.1f} s, and one SOP {a['coverage_one_s']:.1f} s."
-        )
+    for row in goals(t)[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        if cells[-1] == _verdict(False):
+            notes.append(f"- {cells[0]}: {cells[2]} against {cells[1]} (beside: {cells[3] or '-'}).")
     if not notes:
         return "Every goal is met in the figures above."
-    return "\n".join(notes)
+    return "\n".join(notes) + "\n\n" + NOISE
 
 
 def render(t: dict[str, dict[str, Any]]) -> str:
@@ -292,55 +251,38 @@ def render(t: dict[str, dict[str, Any]]) -> str:
 
 
 FIXES = """
-## What was changed for these goals
+## What was changed for these goals (issue 9)
 
-- **Repository growth.** Single acknowledgements grew the repository by
-  316 MiB per 10,000 as loose objects, because the in-process writer never
-  ran git's automatic `gc`. The writer now packs loose objects itself once
-  about 6,700 are loose, at a cost bounded by what is loose (details and the
-  bound below, under *Repository growth*).
-- **`sop coverage --json` at 2,000,000 acknowledgements** peaked at 1,067 MiB:
-  the whole JSON text (~140 MB) and its encoded bytes were built before
-  printing. `emit_json` now writes as it encodes, with the exact layout of
-  `json.dumps(indent=2)` (a property test compares them) and 2.6 times faster
-  than the standard encoder, which with indentation is pure Python: encoding
-  the 2,000,000-acknowledgement report takes 1.9 s instead of 4.9 s.
-- **Writes.** Tree entries are no longer formatted again on every commit (a
-  cache of each entry's bytes: the 1,000-entry `sops/` tree costs 0.05 ms
-  instead of 0.5 ms), and big trees are stored in loose objects without zlib
-  (their ids do not compress; 0.5 ms less for `sops/`).
-- **Measuring memory.** Peak memory is read from GNU time's report on the
-  command: the rusage of a child forked straight from the (large) benchmark
-  process counts the pages it shared with it before it started the command,
-  and reported 461 MiB for `sop --help`.
+- **Parsing.** The front-matter reader was meant to use libyaml's event
+  parser but never did (`yaml.CParser` is not among PyYAML's top-level names,
+  so the lookup fell back to the pure-Python parser, about ten times slower).
+  A text is also parsed once: an operation parses the blob it stores (so that
+  replay sees exactly what the write saw) right after the caller parsed the
+  same text; a cache by text makes the second parse free.
+- **Writes.** `packed-refs` is parsed once per version of the file (a store
+  with thousands of tags parsed it for every ref that was not loose); the
+  object and ref hot paths use plain strings, not `pathlib`; `store.sops.add`
+  returns what it staged instead of reading every record back.
+- **Cold start.** `logging` is imported when something is first logged, SHA-1
+  of small objects uses CPython's own module (importing `hashlib` loads
+  OpenSSL), `zoneinfo` is imported when a zone is first needed, and the write
+  operations and the committer name live apart from what `sop show` and
+  `sop list` import.
+- **Coverage at 2,000,000 acknowledgements.** Lists of plain values (the
+  outstanding ids, hundreds of thousands) are copied and JSON-encoded in C,
+  and the staff registry is decoded with one `json.loads`: 3.7-4.3 s became
+  about 2 s on this machine under load.
 """
 
-WRITE_NOTE = """\
-- **Recording a version: {ratio:.3f} of `git commit`, against a goal of 0.25
-  ({verdict}).** Full runs on 27-28 Nov 2026 gave 0.255, 0.267, 0.202 and 0.344
-  (and 0.42 with a 2,000,000-acknowledgement build running beside it): the
-  goal is at the edge of what this machine gives. The write's own work is
-  about 2.5 ms: with the same store copied to a memory file system
-  (`/dev/shm`) `Store.update` takes 2.6 ms median on this machine under the
-  same load. The rest is the disk: a commit creates eight
-  files (two blobs, two trees and the commit as loose objects, `main.lock`,
-  the tag's lock, the tags-owed marker), and on this shared virtual disk
-  (ext4, mounted with `discard`) creating a file takes 0.03 to 0.6 ms, with
-  spikes of several ms while the journal commits (seen with `strace -T`).
-  `git commit` pays the same kind of file creations plus a process start and
-  an index rewrite; the ratio moves with whichever side a burst of load hits
-  (the two are timed alternately, round by round, to even that out). The
-  ratio was 0.11 at 1,000 commits on a quieter machine (the previous run of
-  this benchmark); the work per write does not grow with the store (the
-  `sops/` tree has one entry per file, the SOP's record one entry per
-  version of that SOP). Two costs were cut (see *What was changed*). What
-  is left is one file per object, which only writing each commit's objects
-  as one small pack would remove (two files instead of five, but then
-  thousands of packs until the next merge, slowing every reader); not done."""
+NOISE = """\
+This machine is shared (2 CPUs; other work runs beside the benchmarks), so
+single figures move by tens of percent between runs: every figure is a median,
+and each ratio is measured beside its baseline in the same run."""
 
 HEAD = """# Benchmarks
 
-Issue 6's scale goals, measured by `bench/run.py` in one run beside plain git
+The speed goals of issues 6 and 9, measured by `bench/run.py` in one run beside plain git (or
+`python -c pass` for a command's start-up)
 doing the same storage work. Each figure is the **median** of repeated runs
 after warm-up runs; ratios compare medians. The machine is shared and noisy:
 ratios are steadier than absolute times.
@@ -420,11 +362,59 @@ editorial (acknowledgements carry over) and half with changed text (they do
 not), so coverage follows carry-over chains as in real use
 (`bench/acks.py` builds it).
 
+## The evidence pack (issue 12)
+
+Goal: `sop audit pack` of 200 SOPs with their evidence under 60 s; one SOP printed to PDF under
+1 s warm. `make bench-pack` (`bench/bench_pack.py`) builds an office's year (not timed): 200 SOPs
+(the four demo texts, 50 times each under their own ids), 150 staff in the demo's units and
+positions, two review sessions of 100 SOPs each (every SOP evaluated on the seven criteria; every
+tenth revised, every twentieth withdrawn, the rest kept; both approved), four briefings presenting
+45-50 SOPs each to 120 people, and individual acknowledgements: 16,274 acknowledgements in all.
+It then makes the pack three times (`--as-of`, checking that each run gives the same bytes) and
+reports the median, the CPU time of the process and its PDF workers, and once more with every PDF
+typeset in the one process. The pack: 712 files, 230 PDFs (the audit report, two minutes, two
+worksheets, four attendance lists, the acknowledgement lists, and the SOP AP print of every SOP as
+evaluated and as revised), 5.4 MiB.
+
+Measured on the machine described at the top (2 CPUs, shared with five other engineers' test
+suites: load average 3 to 5 throughout), 30 November 2026:
+
+| run | pack: median of 3 (the runs) | CPU (process + workers) | load average | one SOP to PDF, warm |
+|---|---:|---:|---:|---:|
+| 01:22 UTC | **39.8 s** (81.3, 39.8, 29.2) | 54.8 s | 3.3 | 180 ms |
+| 01:32 UTC | **64.0 s** (64.8, 57.2, 64.0) | 61.6 s | 5.3 | 139 ms |
+
+Verdict: one SOP to PDF is well under 1 s. The pack's goal of 60 s is met when the machine has
+about one CPU to spare and missed when it has none: the work is about 55-62 s of CPU, which two
+worker processes share (29.2 s was measured in a quieter moment; on two free CPUs a pack takes
+about half its CPU time). With every PDF typeset in the one process it took 129.6 s (CPU 68.3 s,
+load rising), so the workers are what brings it under a minute on this machine.
+
+Where the CPU time goes (one run, every PDF typeset in one process): the 220 SOP AP prints 30 s
+(about 0.13 s each: two pages, the flowchart drawn as small SVGs), the audit report 10 s (30
+pages: the 200-row register, coverage, 150 people still to acknowledge), the acknowledgement lists
+5 s, each minutes 3 s, each worksheet 2 s, each attendance list 1 s; reading the store and building
+the pages about 2 s. WeasyPrint typesets about 5-10 pages a second per CPU, in pure Python.
+
+What was changed to get here (the first measurement: 98.9 s median, 85 s CPU):
+
+- The pack's acknowledgement lists name who acknowledged each SOP and how, and leave who has not
+  yet to the report, which lists it once per person (150 rows) instead of once per SOP and person
+  (5,400 rows): 31 s of CPU down to 5 s.
+- The report lists the people still to acknowledge one row per person, with their SOPs, grouped
+  by unit.
+- The PDFs are typeset by worker processes forked from the one making the pack, after WeasyPrint
+  and the fonts are loaded, the longest pages first (a PDF depends only on its page: the bytes are
+  the same with any number of workers).
+- Each page's stylesheet is parsed once per process and the font configuration made once: about
+  15 % of the time of a small page, with the same PDF bytes.
+
 ## Other benchmarks
 
 Not part of `make bench` (they measure one feature each, and their figures
 live with that feature's docs): `bench/bench_verify.py` times `sop audit
 verify` and each of its checks on a store of 1,000 commits (docs/audit.md),
-and `bench/review_bench.py` times a review session: decisions, the structural
-diff, approval.
+`bench/review_bench.py` times a review session: decisions, the structural
+diff, approval; `bench/bench_print.py` (`make bench-print`) one SOP printed to PDF
+(docs/documents.md), and `bench/bench_pack.py` (`make bench-pack`) the evidence pack (above).
 """

@@ -6,7 +6,6 @@ This package knows commits, trees, files, tags and signatures, never what the
 records mean (that is ``soplib``'s business); it never imports soplib.
 """
 
-import logging as _logging
 from typing import TYPE_CHECKING
 
 from sop_store.commit import Commit, Person, format_message, one_line, parse_commit, parse_trailers
@@ -74,4 +73,3 @@ if TYPE_CHECKING:
 
 # A library logs; whoever runs it decides what is shown. Without this, Python
 # prints warnings (a killed writer's debris cleared) on stderr of every program.
-_logging.getLogger(__name__).addHandler(_logging.NullHandler())

@@ -17,7 +17,6 @@ repository.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import zlib
@@ -31,9 +30,25 @@ from sop_store.errors import StoreError
 _BIG_TREE = 4096
 
 
+try:  # CPython's own SHA-1: importing hashlib loads OpenSSL, a few ms `sop show` would pay for one record
+    from _sha1 import sha1 as _small_sha1  # type: ignore[import-not-found,unused-ignore]  # no stubs
+except ImportError:  # pragma: no cover - a Python built without it
+    _small_sha1 = None  # type: ignore[assignment,unused-ignore]
+_SMALL = 16 * 1024  # OpenSSL's SHA-1 is several times faster on big objects: hashlib from here up
+
+
+def sha1_hex(data: bytes) -> str:
+    """Git's object id of the raw object ``data`` (``<type> <size>\\0<content>``), hex."""
+    if _small_sha1 is not None and len(data) < _SMALL:
+        return str(_small_sha1(data, usedforsecurity=False).hexdigest())  # git's object id, not a secret
+    import hashlib
+
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
 def object_id(kind: str, data: bytes) -> str:
     """The id git gives an object of ``kind`` with ``data`` (computed, not written)."""
-    return hashlib.sha1(b"%s %d\0%s" % (kind.encode(), len(data), data), usedforsecurity=False).hexdigest()
+    return sha1_hex(b"%s %d\0%s" % (kind.encode(), len(data), data))
 
 
 def write_all(fd: int, data: bytes, offset: int | None = None) -> None:
@@ -203,7 +218,7 @@ class ObjectStore:
         killed process cannot lose what the kernel already holds.
         """
         raw = b"%s %d\0%s" % (kind.encode(), len(data), data)
-        sha = hashlib.sha1(raw, usedforsecurity=False).hexdigest()  # git's object id, not a secret
+        sha = sha1_hex(raw)
         # Plain strings, not pathlib: a bulk import writes thousands of objects.
         folder = f"{self._root}/{sha[:2]}"
         path = f"{folder}/{sha[2:]}"

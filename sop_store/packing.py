@@ -20,12 +20,12 @@ already succeeded, and the objects are still loose.
 
 from __future__ import annotations
 
-import logging
 import os
 
+from sop_store.logs import get_logger
 from sop_store.repo import Repository
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 LOOSE_LIMIT = 6700
 LOOSE_SAMPLE = "17"

@@ -12,16 +12,16 @@ own commands, and soplib reads objects by id (:mod:`sop_store.objects`).
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import time
 from pathlib import Path
 
 from sop_store.errors import ConflictError, Phrase, StoreError
+from sop_store.logs import get_logger
 from sop_store.objects import write_all
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 BRANCH = "refs/heads/main"
 _HEX40 = re.compile(r"[0-9a-f]{40}")

@@ -18,7 +18,6 @@ after ``--``.
 from __future__ import annotations
 
 import fcntl
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -26,10 +25,11 @@ from pathlib import Path
 
 from sop_store.errors import InvalidInputError, StoreError
 from sop_store.gitcmd import GitResult, GitRunner
+from sop_store.logs import get_logger
 from sop_store.refs import BRANCH
 from sop_store.repo import Repository
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 _SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
 _SCP = re.compile(r"^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:[^:]")

@@ -15,7 +15,6 @@ block writes nothing.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,12 +26,13 @@ from sop_store.commit import Person
 from sop_store.errors import ConflictError, InvalidInputError, Phrase, StoreError
 from sop_store.ids import validate_name, validate_path
 from sop_store.lock import StoreLock
+from sop_store.logs import get_logger
 from sop_store.packing import pack_loose, too_many_loose
 from sop_store.refs import BRANCH
 from sop_store.repo import Repository
 from sop_store.snapshot import Snapshot, Transaction
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # The store lock, in the git dir; also the journal of the writer holding it (sop_store/lock.py).
 LOCK_FILE = "soplib.lock"
@@ -130,12 +130,7 @@ class GitStore:
     def locked(self) -> Iterator[None]:
         """Hold the store lock (clearing what a killed writer left) for ref changes outside a commit."""
         with self._lock:
-            if self._lock.left:
-                try:
-                    self._recover(self._lock.left)
-                except OSError as exc:
-                    raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
-                self._lock.cleared()
+            self._recover_left()
             yield
 
     @contextmanager
@@ -163,12 +158,7 @@ class GitStore:
         """
         validate_name(author, what=Phrase("actor id"))
         with self._lock:
-            if self._lock.left:
-                try:
-                    self._recover(self._lock.left)
-                except OSError as exc:
-                    raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
-                self._lock.cleared()
+            self._recover_left()
             head = self.head()
             if merge is not None and merge[1] != head:
                 raise ConflictError(
@@ -230,6 +220,18 @@ class GitStore:
             raise
         log.debug("committed %s", commit)
         return commit
+
+    def _recover_left(self) -> None:
+        """Under the lock: clear what the previous holder's journal names, or raise and keep it."""
+        if not self._lock.left:
+            return
+        try:
+            self._recover(self._lock.left)
+        except (OSError, StoreError) as exc:
+            # Refs wraps an OSError in a StoreError; either way the journal stays
+            # (no cleared()) for the next holder to try again.
+            raise StoreError("cannot clear what a killed writer left: {reason}", reason=exc) from exc
+        self._lock.cleared()
 
     def _recover(self, left: bytes) -> None:
         """Clear what a writer killed mid-commit left, from the journal it left in the lock file.
@@ -294,7 +296,7 @@ class GitStore:
                 self._lock.cleared()
                 return True
             return False
-        except OSError as exc:
+        except (OSError, StoreError) as exc:
             log.warning("could not clear what a killed writer left: %s", exc)
             return False
         finally:

@@ -18,7 +18,6 @@ must not pay for pydantic and markdown-it before they print anything.
 """
 
 import importlib as _importlib
-import logging as _logging
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 if _TYPE_CHECKING:  # the same names, imported eagerly for type checkers and readers
@@ -299,4 +298,3 @@ def __dir__() -> list[str]:
 
 
 # Warnings are for the program using soplib to show, not for Python's last-resort stderr handler.
-_logging.getLogger(__name__).addHandler(_logging.NullHandler())

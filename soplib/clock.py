@@ -14,7 +14,6 @@ set counts in UTC. The library takes and gives ``datetime.date`` and aware
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from soplib.errors import InvalidInputError, Phrase
 
@@ -32,6 +31,9 @@ def office_zone(name: str | None) -> tzinfo:
     """The zone ``name`` (IANA, e.g. ``Asia/Makassar``), UTC for None; refuses an unknown name."""
     if not name or name == "UTC":
         return UTC
+    # Imported here: zoneinfo pulls in sysconfig, a cost `sop show` and `sop list` need not pay.
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

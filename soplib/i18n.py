@@ -22,19 +22,20 @@ from __future__ import annotations
 import contextvars
 import gettext
 import io
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
 
+from sop_store.logs import get_logger
+
 LANGUAGES = ("id", "en")
 DEFAULT = "en"
 DOMAIN = "soplib"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-_log = logging.getLogger(__name__)
+_log = get_logger(__name__)
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("soplib_language", default=DEFAULT)
 
 

@@ -33,12 +33,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "withdraw": N_("withdrawn"),
         "add": N_("new SOP"),
     },
-    # The state of a review session (soplib.review.log.SessionStatus).
-    "session_status": {
-        "open": N_("open"),
-        "approved": N_("approved"),
-        "abandoned": N_("abandoned"),
-    },
     # How a version was saved (soplib.documents.records.VersionRecord.action).
     "action": {
         "add": N_("add"),
@@ -81,6 +75,45 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "ratifier_source": {
         "approval": N_("recorded at approval"),
         "declared": N_("declared on import"),
+    },
+    # A review session's status (soplib.review.log.SessionStatus).
+    "session_status": {
+        "open": N_("in progress"),
+        "approved": N_("approved"),
+        "abandoned": N_("abandoned"),
+    },
+    # A decision on one item in a review session (soplib.review.log: decisions, additions, retractions).
+    "decision": {
+        "keep": N_("kept"),
+        "remove": N_("removed"),
+        "replace": N_("replaced"),
+        "add": N_("added"),
+        "retract": N_("taken back"),
+        "proposal": N_("new SOP proposed"),
+    },
+    # The usual roles in a review team (other roles are shown as the session wrote them).
+    "team_role": {
+        "chair": N_("chair"),
+        "member": N_("member"),
+        "secretary": N_("secretary"),
+    },
+    # The rule behind each grade of "SOPs are evaluated" (soplib.audit.report.GRADES).
+    "grade": {
+        "A": N_("every main SOP evaluated and followed up"),
+        "B": N_("more than half of the main SOPs evaluated and followed up"),
+        "C": N_("more than half of the main SOPs evaluated, half or fewer followed up"),
+        "D": N_("at least one main SOP evaluated, half or fewer"),
+        "E": N_("no main SOP evaluated"),
+    },
+    # The seven evaluation criteria (soplib.criteria.CRITERIA), as the worksheet words them.
+    "criterion": {
+        "drives_performance": N_("drives better performance"),
+        "easy_to_understand": N_("easy to understand"),
+        "easy_to_carry_out": N_("easy to carry out"),
+        "roles_clear": N_("everyone can play their role"),
+        "solves_problems": N_("solves problems of the process"),
+        "meets_needs": N_("answers the organisation's need for better performance"),
+        "fits_other_sops": N_("fits with the other SOPs"),
     },
 }
 

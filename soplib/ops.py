@@ -38,13 +38,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sop_store import Commit, Repository, Transaction, format_message
 from soplib.errors import InvalidInputError, Phrase, RecordError, SopError
+from soplib.store import COMMITTER  # re-exported: the commit format's committer
 from soplib.values import Value, jsonable, load
 
 if TYPE_CHECKING:
     from soplib.authority.grants import Role
     from soplib.store import Store
 
-COMMITTER = ("soplib", "soplib@sop.invalid")
 OP_TRAILER = "Sop-Op"
 ACTOR_TRAILER = "Sop-Actor"
 ACTION_TRAILER = "Sop-Action"
@@ -54,7 +54,7 @@ TAG_TRAILER = "Sop-Tag"
 # back from a commit (verify, sync), not when the store is merely opened.
 _MODULES = (
     "soplib.store_init",
-    "soplib.documents.sops",
+    "soplib.documents.changes",
     "soplib.review.ops",
     "soplib.review.approve",
     "soplib.people.staff",

@@ -30,6 +30,9 @@ from typing import TYPE_CHECKING
 from sop_store import GitStore, Snapshot
 from soplib.errors import NotFoundError
 
+# Every commit soplib writes names it as committer (the author is the person acting).
+COMMITTER = ("soplib", "soplib@sop.invalid")
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -75,7 +78,6 @@ class Store:
         ``language`` (``"id"``/``"en"``), ``time_zone`` (IANA) and ``office_name``
         start the office profile (``store.office``).
         """
-        from soplib.ops import COMMITTER
         from soplib.store_init import InitStore
 
         store = cls(GitStore.init(path, committer=COMMITTER))
@@ -91,8 +93,6 @@ class Store:
     @classmethod
     def open(cls, path: Path | str) -> Store:
         """Open the store at ``path``; :class:`NotFoundError` if it is not one."""
-        from soplib.ops import COMMITTER
-
         path = Path(path)
         if not (path / "HEAD").is_file():
             raise NotFoundError(

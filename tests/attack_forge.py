@@ -207,6 +207,64 @@ def forge(
     return sha
 
 
+def _rewritten(store: Path, commit: str, tree: str, parent: str, committer_when: int | None) -> str:
+    """``commit`` byte for byte (author line with its time, message, trailers) on another tree and parent."""
+    header, _, body = raw_commit(store, commit).partition(b"\n\n")
+    kept = (b"author ",) if committer_when is not None else (b"author ", b"committer ")
+    lines = [b"tree " + tree.encode(), b"parent " + parent.encode()]
+    lines += [line for line in header.split(b"\n") if line.startswith(kept)]
+    if committer_when is not None:
+        name, email = SOPLIB_COMMITTER
+        lines.append(f"committer {name} <{email}> {committer_when} +0000".encode())
+    data = b"\n".join(lines) + b"\n\n" + body
+    return git(store, "hash-object", "-w", "-t", "commit", "--stdin", input=data)
+
+
+def amend(store: Path, changes: Mapping[str, bytes | None]) -> str:
+    """The head commit again, its valid operation and message untouched, with ``changes`` in its tree.
+
+    The strongest soplib-looking commit: its ``Sop-Op`` replays cleanly on its
+    parent (soplib wrote it), so only the extra changes can give it away. Make
+    the head with a real command first (one that creates no tag, e.g. ``sop ack``).
+    """
+    top = head(store)
+    parent = git(store, "rev-parse", "--verify", f"{top}^1")
+    tree_files = files(store, top)
+    for path, data in changes.items():
+        if data is None:
+            assert path in tree_files, f"{path} is not in the store"
+            del tree_files[path]
+        else:
+            tree_files[path] = blob(store, data)
+    sha = _rewritten(store, top, write_tree(store, tree_files), parent, None)
+    git(store, "update-ref", "refs/heads/main", sha, top)
+    return sha
+
+
+def redo(store: Path, commit: str) -> tuple[str, bool]:
+    """Commit ``commit`` again on top of ``main``: its message (a valid ``Sop-Op``) and author (with its
+    time), and every file it changed as it left it; committed now, so no clock runs backwards.
+
+    What an insider does to bring back an old state of records that exist (an approved session
+    open again, an anchor's head, a chain head) with an operation soplib once wrote. Returns the
+    new commit and whether its files differ from the head's at all.
+    """
+    top = head(store)
+    before = files(store, f"{commit}^1") if git(store, "rev-list", "--count", commit) != "1" else {}
+    after, tree_files = files(store, commit), files(store, top)
+    for path in before.keys() | after.keys():
+        if before.get(path) != after.get(path):
+            if path in after:
+                tree_files[path] = after[path]
+            else:
+                tree_files.pop(path, None)
+    tree = write_tree(store, tree_files)
+    now = max(int(time.time()), int(git(store, "log", "-1", "--format=%ct", top)))
+    sha = _rewritten(store, commit, tree, top, now)
+    git(store, "update-ref", "refs/heads/main", sha, top)
+    return sha, tree != git(store, "rev-parse", f"{top}^{{tree}}")
+
+
 def packed(store: Path) -> None:
     """Pack everything as `git gc` does (the state a long-lived store reaches)."""
     git(store, "gc", "-q", "--prune=now")

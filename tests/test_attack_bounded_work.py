@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from attack_forge import (
@@ -33,7 +34,9 @@ from attack_forge import (
     files,
     forge,
     git,
+    head,
     last_commit,
+    make_commit,
     read,
     read_json,
     session_id,
@@ -54,6 +57,10 @@ BOUNDED = limits(address_space=GiB)
 TIME_LIMIT = 60
 SOP1, SOP4 = "KPU-NTB-SOP-01", "KPU-NTB-SOP-04"
 HUGE = 10**12
+# The demo store grants roles, so its writers are registered staff: its controller records
+# acknowledgements for others and anchors (an unregistered name would be refused before any
+# record is read, and prove nothing about bounded work).
+CONTROLLER = "198107232008011004"
 
 
 def bounded(store: Path, *args: str) -> Sop:
@@ -165,6 +172,7 @@ def huge_anchor_number(store: Path) -> tuple[dict[str, bytes | None], list[str]]
 
 LOOPS = {
     "chain head count 10**12": chain_count(HUGE),
+    "chain head count 10**15": chain_count(10**15),
     "chain head count with 4000 digits": chain_count(10**4000),
     "chain head count with 5000 digits": chain_count(b'{"count": ' + b"9" * 5000 + b', "last": "00"}\n'),
     "chain head count -10**12": chain_count(-HUGE),
@@ -189,8 +197,9 @@ READERS = [
     ["audit", "report", "--format", "json", "-o", "{out}/report.json"],
 ]
 WRITERS = [
-    ["ack", "199306102020121004", SOP1, "--by", "ani.pratiwi"],
-    ["audit", "anchor", "--by", "ani.pratiwi"],
+    ["ack", "199306102020121004", SOP1, "--by", CONTROLLER],
+    ["ack", "199306102020121004", "KPU-NTB-SOP-05", "--by", CONTROLLER],
+    ["audit", "anchor", "--by", CONTROLLER],
 ]
 
 
@@ -209,6 +218,79 @@ def test_a_huge_number_in_a_record_is_reported_within_bounded_time_and_memory(
     assert len(found) < 10_000, f"{len(found)} findings: verify's output grew with the forged number"
     for args in [*READERS, *WRITERS]:
         bounded(store, *[a.format(out=tmp_path) for a in args])
+    # A writer that went ahead wrote on the forged state: verify replays it there, still bounded,
+    # and what the writer wrote is a record soplib's own reader accepts (the forged one may not be).
+    again = bounded(store, "audit", "verify", "--json")
+    later = json.loads(again.out)["findings"]
+    assert again.code == 1 and len(later) < 10_000, again.where
+    written = [f for f in later if f["kind"] == "ack-malformed" and f not in found]
+    assert not written, f"a writer wrote records no reader accepts: {written[:3]}"
+
+
+# -- (1b) operations whose numbers drive loops ---------------------------------------------------------
+# Every commit carries its operation (`Sop-Op`), and verify applies it again: the operation is a
+# record too. A commit on the head, by the controller, declaring an operation of valid shape whose
+# numbers (versions, a retracted entry, how many answers) are absurd.
+
+ANSWERS = {f"q{i}": True for i in range(100_000)}
+ACK = {"op": "ack", "staff": "199306102020121004", "sop": "KPU-NTB-SOP-05", "content_sha256": "0" * 64}
+OPEN = "the open session"  # replaced by the id of a session the test starts
+HOSTILE_OPS: dict[str, dict[str, Any]] = {
+    "a session pinning version 10**12": {
+        "op": "review-start",
+        "id": "R-20261130-AAAA",
+        "pinned": {SOP1: HUGE},
+        "team": [{"id": CONTROLLER, "role": "chair"}],
+        "ref": "BA 1/2026",
+        "title": "Evaluasi",
+    },
+    "an acknowledgement of version 10**12": {**ACK, "version": HUGE},
+    "an acknowledgement of a version with 4000 digits": {**ACK, "version": 10**4000},
+    "an acknowledgement of version -5": {**ACK, "version": -5},
+    "an update from base 10**12": {
+        "op": "update",
+        "sop": SOP1,
+        "blob": "0" * 40,
+        "base": HUGE,
+        "message": "m",
+    },
+    "a retraction of entry 10**4000": {
+        "op": "review-retract",
+        "session": OPEN,
+        "target": 10**4000,
+        "reason": "r",
+    },
+    "an evaluation with 100000 answers": {
+        "op": "review-evaluate",
+        "session": OPEN,
+        "sop": SOP4,
+        "answers": ANSWERS,
+        "notes": {},
+    },
+}
+
+
+@pytest.mark.parametrize("attack", HOSTILE_OPS)
+def test_a_huge_number_in_an_operation_is_reported_within_bounded_time_and_memory(
+    store: Path, attack: str
+) -> None:
+    team = f"{CONTROLLER}:chair"
+    started = ok(
+        sop(store, "review", "start", SOP4, "--team", team, "--ref", "BA 2/2026", "--by", CONTROLLER)
+    )
+    session = next(w for w in started.out.split() if w.startswith("R-"))
+    op = {k: (session if v == OPEN else v) for k, v in HOSTILE_OPS[attack].items()}
+    payload = json.dumps(op, sort_keys=True, separators=(",", ":"))
+    message = f"Forged\n\nSop-Actor: {CONTROLLER}\nSop-Action: {op['op']}\nSop-Op: {payload}\n"
+    top = head(store)
+    tree = git(store, "rev-parse", f"{top}^{{tree}}")
+    forged = make_commit(store, tree, [top], message, author=(CONTROLLER, f"{CONTROLLER}@sop.invalid"))
+    git(store, "update-ref", "refs/heads/main", forged, top)
+    result = bounded(store, "audit", "verify", "--json")
+    assert result.code == 1, f"the attack went unnoticed or verify failed: {result.where}"
+    found = json.loads(result.out)["findings"]
+    assert any(f["subject"] == forged for f in found), found[:20]
+    assert len(result.out) < 100_000, "verify's output grew with the forged numbers"
 
 
 # -- (2) hostile documents -------------------------------------------------------------------------------
@@ -238,8 +320,8 @@ DOCUMENTS: dict[str, str] = {
     ),
     "an integer with 5000 digits": f"review_interval_months: {'1' * 5000}\n",
     "an integer with 100000 digits": f"review_interval_months: {'7' * 100000}\n",
-    "an integer with 5000 digits in a list of text": f"legal_basis: [{'3' * 5000}]\n",
-    "an integer with 5000 digits in the audience": f"audience: {{units: [{'3' * 5000}]}}\n",
+    "an integer with 20000 digits in a list of text": f"legal_basis: [{'3' * 20000}]\n",
+    "an integer with 20000 digits in the audience": f"audience: {{units: [{'3' * 20000}]}}\n",
     "a float beyond range": "review_interval_months: 1e400\n",
     "a duplicate key": "unit: Sekretariat\nunit: Subbagian Keuangan\n",
     "a duplicate nested key": "audience: {units: [Sekretariat], units: [Keuangan]}\n",
@@ -277,8 +359,31 @@ def test_a_hostile_front_matter_is_one_line_and_writes_nothing(
     source = tmp_path / "hostile.md"
     source.write_bytes(_doc(DOCUMENTS[doc], doc_id))
     before = _refs(small)
-    args = ["add", str(source)] if command == "add" else ["update", str(source), "-m", "x"]
+    args = ["add", str(source)] if command == "add" else ["update", str(source), "-m", "x", "--base", "1"]
     result = sop(small, *args, "--by", "ani.pratiwi", preexec=BOUNDED, timeout=TIME_LIMIT)
     assert_one_line_error(result, "hostile.md")
     assert len(result.err) < 2000, "the message repeats the hostile value"
     assert _refs(small) == before, "a refused document changed the store"
+
+
+# Front matter is read as text (`title: 2024` is the title "2024"); numbers are made from text only
+# where a field wants one, range-checked. So digits where text belongs are text: kept as written,
+# read back, printed and verified like any other text, within the limits.
+DIGITS_AS_TEXT = {
+    "legal basis": f"legal_basis: [{'3' * 5000}]\n",
+    "audience unit": f"audience: {{units: [{'3' * 5000}]}}\n",
+}
+
+
+@pytest.mark.parametrize("where", DIGITS_AS_TEXT)
+def test_digits_where_text_belongs_stay_text_within_bounded_work(
+    small: Path, tmp_path: Path, where: str
+) -> None:
+    source = tmp_path / "digits.md"
+    source.write_bytes(_doc(DIGITS_AS_TEXT[where], "KPU-YML-02"))
+    ok(sop(small, "add", str(source), "--by", "ani.pratiwi", preexec=BOUNDED, timeout=TIME_LIMIT))
+    shown = json.loads(ok(bounded(small, "show", "KPU-YML-02", "--json")).out)
+    assert "3" * 5000 in json.dumps(shown), "the digits were not kept as written"
+    for args in (["list", "--json"], ["print", "KPU-YML-02", "-o", str(tmp_path / "p.html")], ["due"]):
+        ok(bounded(small, *args))
+    assert_verified(small)

@@ -9,34 +9,57 @@ that edits, reorders or removes a record that already exists: acknowledgements
 session, its log, a briefing's attendance, the staff registry, an anchor, an SOP
 version record, the store marker; or adds a file where no operation writes.
 
+Each tampering rides on the strongest commit an insider can make without a key:
+a real operation soplib just wrote (an acknowledgement, `sop ack`), amended with
+git plumbing so that its tree also carries the tampering while its message, its
+valid `Sop-Op` and its author time stay byte for byte (`amend`). A few attacks
+copy an older commit's message instead, as the first version of this file did.
+And an insider can commit a *valid* operation soplib once wrote again, on top
+of the head, with the files as that commit left them (`redo`): an approved
+session back to open, an anchor or a briefing recreated, the chain head of an
+earlier day. That must be refused by the operation's own rules when replayed
+(records that exist are never edited).
+
 Expected defence: verify replays each commit's declared operation on its parent
 and compares the result with the commit, so that "without signing only
 well-formed additions pass" is true. Every attack below is reported: `sop audit
 verify --json` exits 1 and a finding names the forged commit, the path or the
-record. The untouched demo store verifies (the control).
+record. The untouched demo store verifies, and so does an amended commit that
+changes nothing (the controls).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from attack_forge import (
+    ack_hash,
     ack_records,
+    amend,
+    blob,
     briefing_id,
+    commits,
     demo_store,
     dump,
     files,
     forge,
+    git,
+    head,
     last_commit,
     message_of,
     only_changed,
+    raw_commit,
     read,
     read_json,
     rechain,
+    redo,
     session_id,
+    write_tree,
 )
 from attack_kit import (
     assert_one_line_error,
@@ -47,6 +70,10 @@ from attack_kit import (
 )
 
 SOP1 = "KPU-NTB-SOP-01"
+# The demo store grants roles, so every writer is registered staff: its controller (who may record
+# anything but approvals) and a person who has not yet acknowledged KPU-NTB-SOP-05.
+CONTROLLER = "198107232008011004"
+PERSON, SOP5 = "199306102020121004", "KPU-NTB-SOP-05"
 
 
 @pytest.fixture
@@ -59,18 +86,34 @@ def ack_like(store: Path) -> str:
     return last_commit(store, action="ack")
 
 
+def tamper(store: Path, changes: Callable[[], Mapping[str, bytes | None]]) -> str:
+    """A real acknowledgement (a valid operation at the head), amended to carry ``changes()`` too."""
+    result = ok(sop(store, "ack", PERSON, SOP5, "--by", CONTROLLER))
+    assert "recorded" in result.out, result.where
+    return amend(store, changes())
+
+
 def test_control_the_demo_store_verifies(store: Path, tmp_path: Path) -> None:
     data = assert_verified(store)
     assert data["acknowledgements"] > 20 and data["anchors"] == 1
     receipt = tmp_path / "receipt.json"
-    ok(sop(store, "audit", "anchor", "--by", "ani.pratiwi", "--out", str(receipt)))
+    ok(sop(store, "audit", "anchor", "--by", CONTROLLER, "--out", str(receipt)))
     assert_verified(store, "--receipt", str(receipt))
+
+
+def test_control_amending_with_no_change_gives_back_the_very_commit_soplib_wrote(store: Path) -> None:
+    """The forging tool keeps message, author and times byte for byte: only the tampering it carries
+    can give an amended commit away."""
+    ok(sop(store, "ack", PERSON, SOP5, "--by", CONTROLLER))
+    written = head(store)
+    assert amend(store, {}) == written
+    assert_verified(store)
 
 
 # -- acknowledgements ---------------------------------------------------------------------------
 
 
-def _drop_newest(store: Path, n: int) -> tuple[dict[str, bytes], list[int]]:
+def _drop_newest(store: Path, n: int) -> tuple[dict[str, bytes | None], list[int]]:
     segments = ack_records(store)
     top = max(int(r[0]) for recs in segments.values() for r in recs)
     gone = list(range(top - n + 1, top + 1))
@@ -89,12 +132,18 @@ def test_deleting_the_newest_acknowledgements_and_rewriting_the_chain_head(
 ) -> None:
     receipt = tmp_path / "receipt.json"
     if when == "after an anchor with a receipt":
-        ok(sop(store, "audit", "anchor", "--by", "ani.pratiwi", "--out", str(receipt)))
-    changes, gone = _drop_newest(store, 3)
-    forged = forge(store, changes, like=ack_like(store))
+        ok(sop(store, "audit", "anchor", "--by", CONTROLLER, "--out", str(receipt)))
+    gone: list[int] = []
+
+    def changes() -> dict[str, bytes | None]:
+        dropped, numbers = _drop_newest(store, 3)
+        gone.extend(numbers)
+        return dropped
+
+    forged = tamper(store, changes)
     args: list[str] = []
     if when == "then an anchor is made":
-        ok(sop(store, "audit", "anchor", "--by", "ani.pratiwi"))
+        ok(sop(store, "audit", "anchor", "--by", CONTROLLER))
     else:
         args = ["--receipt", str(receipt)]
     names = [forged, "acks/chain.json", *(f"ack {seq}" for seq in gone)]
@@ -124,12 +173,62 @@ EDITS = {
 
 @pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
 def test_editing_an_old_acknowledgement_and_recomputing_the_whole_chain(store: Path, edit: str) -> None:
-    segments = ack_records(store)
-    first = next(path for path, recs in segments.items() for r in recs if r[0] == "1")
-    EDITS[edit](segments)
-    changes = rechain(segments)
-    forged = forge(store, only_changed(store, changes), like=ack_like(store))
-    assert_reported(store, [forged, first, "acks/chain.json", "ack 1", "ack 10"])
+    first: list[str] = []
+
+    def changes() -> dict[str, bytes | None]:
+        segments = ack_records(store)
+        first.extend(path for path, recs in segments.items() for r in recs if r[0] == "1")
+        EDITS[edit](segments)
+        return only_changed(store, rechain(segments))
+
+    forged = tamper(store, changes)
+    assert_reported(store, [forged, *first, "acks/chain.json", "ack 1", "ack 10"])
+
+
+def _ack_dated(store: Path, when: int) -> str:
+    """The head (a fresh acknowledgement) as soplib would have written it at ``when``: its record's time,
+    hash and the chain head recomputed, the author time set to ``when``; committed now (committer
+    line kept), so no committer clock runs backwards. Replayed at its author time, the operation
+    gives exactly this tree."""
+    top = head(store)
+    path = next(p for p in ack_records(store) if p.startswith(f"acks/{SOP5}/"))
+    record = read(store, path).decode().rstrip("\n").split("\t")
+    record[7] = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    record[9] = ack_hash(record)
+    tree_files = files(store, top)
+    tree_files[path] = blob(store, ("\t".join(record) + "\n").encode())
+    tree_files["acks/chain.json"] = blob(store, dump({"count": int(record[0]), "last": record[9]}))
+    header, _, body = raw_commit(store, top).partition(b"\n\n")
+    lines = [f"tree {write_tree(store, tree_files)}".encode()]
+    for line in header.split(b"\n")[1:]:
+        if line.startswith(b"author "):
+            line = line.rsplit(b" ", 2)[0] + f" {when} +0000".encode()
+        lines.append(line)
+    data = b"\n".join(lines) + b"\n\n" + body
+    forged = git(store, "hash-object", "-w", "-t", "commit", "--stdin", input=data)
+    git(store, "update-ref", "refs/heads/main", forged, top)
+    return forged
+
+
+def _author_time(store: Path, commit: str) -> int:
+    return int(git(store, "log", "-1", "--format=%at", commit))
+
+
+def test_control_an_acknowledgement_dated_as_written_is_the_very_commit(store: Path) -> None:
+    ok(sop(store, "ack", PERSON, SOP5, "--by", CONTROLLER))
+    written = head(store)
+    assert _ack_dated(store, _author_time(store, written)) == written
+    assert_verified(store)
+
+
+@pytest.mark.parametrize("back", [1, 3600, 365 * 86400], ids=["a second", "an hour", "a year"])
+def test_a_new_acknowledgement_dated_before_its_parent_is_reported(store: Path, back: int) -> None:
+    """A well-formed addition with a false date: set back before the commit it follows (a year back
+    is before the version it acknowledges existed), while the committer time moves on."""
+    ok(sop(store, "ack", PERSON, SOP5, "--by", CONTROLLER))
+    parent = git(store, "rev-parse", "main^1")
+    forged = _ack_dated(store, _author_time(store, parent) - back)
+    assert_reported(store, [forged])
 
 
 # -- review sessions and their logs ---------------------------------------------------------------
@@ -153,7 +252,7 @@ def test_changing_an_approved_session(store: Path, field: str) -> None:
     header = read_json(store, path)
     assert header["status"] == "approved"
     SESSION_EDITS[field](header)
-    forged = forge(store, {path: dump(header)}, like=last_commit(store, action="decide"))
+    forged = tamper(store, lambda: {path: dump(header)})
     assert_reported(store, [forged, path])
 
 
@@ -206,7 +305,7 @@ LOG_EDITS = {
 @pytest.mark.parametrize("edit", LOG_EDITS)
 def test_altering_or_deleting_a_session_log_entry(store: Path, edit: str) -> None:
     changes = LOG_EDITS[edit](store)
-    forged = forge(store, changes, like=last_commit(store, action="decide"))
+    forged = tamper(store, lambda: changes)
     assert_reported(store, [forged, *changes])
 
 
@@ -218,7 +317,7 @@ def test_dropping_a_briefing_attendee(store: Path) -> None:
     path = f"briefings/{bid}.json"
     briefing = read_json(store, path)
     dropped = briefing["attendees"].pop()
-    forged = forge(store, {path: dump(briefing)}, like=last_commit(store, action="attend"))
+    forged = tamper(store, lambda: {path: dump(briefing)})
     assert_reported(store, [forged, path, dropped["id"]])
 
 
@@ -227,7 +326,7 @@ def test_backdating_a_briefing_attendance(store: Path) -> None:
     path = f"briefings/{bid}.json"
     briefing = read_json(store, path)
     briefing["attendees"][0]["recorded_at"] = "2026-01-01T08:00:00Z"
-    forged = forge(store, {path: dump(briefing)}, like=ack_like(store))
+    forged = tamper(store, lambda: {path: dump(briefing)})
     assert_reported(store, [forged, path])
 
 
@@ -249,8 +348,7 @@ def test_editing_the_staff_registry(store: Path, edit: str) -> None:
         victim["unit"] = "Unit Lain"
     else:
         people.remove(victim)
-    like = last_commit(store, action="staff-import")
-    forged = forge(store, {"staff/registry.jsonl": _registry_bytes(people)}, like=like)
+    forged = tamper(store, lambda: {"staff/registry.jsonl": _registry_bytes(people)})
     assert_reported(store, [forged, "staff/registry.jsonl", str(victim["id"])])
 
 
@@ -260,7 +358,7 @@ def test_altering_or_deleting_an_anchor_record(store: Path, edit: str) -> None:
     record = read_json(store, path)
     record["head"] = last_commit(store, action="approve")
     change = {path: dump(record) if edit == "its head moved" else None}
-    forged = forge(store, change, like=ack_like(store))
+    forged = tamper(store, lambda: change)
     assert_reported(store, [forged, path])
 
 
@@ -279,18 +377,19 @@ def test_rewriting_an_sop_version_record(store: Path, field: str, claimed: bool)
     path = f"sops/{SOP1}.json"
     record = read_json(store, path)
     VERSION_EDITS[field](record["versions"][1])
-    like = ack_like(store)
-    message = None
-    if claimed:  # it even claims the SOP, as a withdrawal would
+    if claimed:  # it even claims the SOP, as a withdrawal would, in a message copied from an ack
+        like = ack_like(store)
         message = message_of(store, like).rstrip("\n") + f"\nSop-Withdrawn: {SOP1} 2\n"
-    forged = forge(store, {path: dump(record)}, like=like, message=message)
+        forged = forge(store, {path: dump(record)}, like=like, message=message)
+    else:
+        forged = tamper(store, lambda: {path: dump(record)})
     assert_reported(store, [forged, path, f"{SOP1} v2", SOP1])
 
 
 def test_changing_the_store_marker(store: Path) -> None:
     marker = read_json(store, "soplib-store.json")
     marker["created"] = "2020-01-01T00:00:00Z"
-    forged = forge(store, {"soplib-store.json": dump(marker)}, like=ack_like(store))
+    forged = tamper(store, lambda: {"soplib-store.json": dump(marker)})
     assert_reported(store, [forged, "soplib-store.json"])
 
 
@@ -306,13 +405,15 @@ EXTRA_FILES = [
     "briefings/catatan.txt",
     "audit/other/x.json",
     "audit/anchors/README.txt",
+    "office/notes.txt",
+    "office/grants-2027.json",
 ]
 
 
 @pytest.mark.parametrize("path", EXTRA_FILES)
 def test_adding_a_file_where_no_operation_writes(store: Path, path: str) -> None:
     path = path.format(sid=session_id(store))
-    forged = forge(store, {path: b'{"note": "added behind soplib\'s back"}\n'}, like=ack_like(store))
+    forged = tamper(store, lambda: {path: b'{"note": "added behind soplib\'s back"}\n'})
     assert_reported(store, [forged, path])
 
 
@@ -329,7 +430,10 @@ KINDS = {
     "ack segment": "acks/KPU-NTB-SOP-01/*/000001.tsv",
     "ack index": "acks/KPU-NTB-SOP-01/*/000001.ids",
     "briefing": "briefings/*.json",
-    "anchor": "audit/anchors/000001.json",
+    "anchor": "audit/anchors/A-*.json",
+    "office profile": "office/profile.json",
+    "office logo": "office/logo.*",
+    "grants": "office/grants.json",
 }
 
 
@@ -343,17 +447,23 @@ def _record_names(path: str) -> list[str]:
     return []
 
 
+@pytest.mark.parametrize("forged_as", ["a valid operation amended", "a copied message"])
 @pytest.mark.parametrize("how", ["deleted", "edited"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_of_record_deleted_or_edited_is_reported(store: Path, kind: str, how: str) -> None:
+def test_every_kind_of_record_deleted_or_edited_is_reported(
+    store: Path, kind: str, how: str, forged_as: str
+) -> None:
     from fnmatch import fnmatch
 
     path = next(p for p in files(store) if fnmatch(p, KINDS[kind]))
     data = read(store, path)
-    # "edited": one space more at the end of the first line (still valid JSON, TSV, Markdown)
+    # "edited": one space more at the end of the first line (still valid JSON, TSV, Markdown, SVG)
     first, sep, rest = data.partition(b"\n")
     change = None if how == "deleted" else first + b" " + sep + rest
-    forged = forge(store, {path: change}, like=ack_like(store))
+    if forged_as == "a copied message":
+        forged = forge(store, {path: change}, like=ack_like(store))
+    else:
+        forged = tamper(store, lambda: {path: change})
     if path == "soplib-store.json" and change is None:
         # No longer a soplib store at all: a one-line refusal naming the marker is a report too.
         result = sop(store, "audit", "verify", "--json")
@@ -361,3 +471,92 @@ def test_every_kind_of_record_deleted_or_edited_is_reported(store: Path, kind: s
             assert_one_line_error(result, path)
             return
     assert_reported(store, [forged, path, *_record_names(path)])
+
+
+# -- an integration onto a branch of the past --------------------------------------------------------------
+
+
+def test_an_integration_onto_a_branch_of_the_past_cannot_drop_a_receipted_approval(
+    store: Path, tmp_path: Path
+) -> None:
+    """The insider makes a copy of the store as it was before the review's approval, abandons the
+    session there (a valid operation), and has the real store integrate with that copy (`sop sync`):
+    main's own approval, its versions and every acknowledgement of them are "refused" and left out
+    of main's files, each commit still in the history. Every commit replays; what tells the auditor
+    that the approval was already in the record is the receipt they kept of an anchor."""
+    receipt = tmp_path / "receipt.json"
+    ok(sop(store, "audit", "anchor", "--by", CONTROLLER, "--out", str(receipt)))
+    approval = last_commit(store, action="approve")
+    past = tmp_path / "past"
+    shutil.copytree(store, past, symlinks=True)
+    git(past, "update-ref", "refs/heads/main", f"{approval}^1")
+    kept = set(git(past, "rev-list", "main").split())
+    for line in git(past, "for-each-ref", "--format=%(refname) %(objectname)", "refs/tags/").splitlines():
+        name, sha = line.split()
+        if sha not in kept:  # a tidy past: no tag of what it has not happened yet
+            git(past, "update-ref", "-d", name)
+    ok(sop(past, "review", "abandon", session_id(store), "--by", CONTROLLER))
+    ok(sop(store, "remote", "add", "past", past.as_uri()))
+    synced = ok(sop(store, "sync", "past", "--by", CONTROLLER))
+    assert "refused" in synced.err and approval[:10] in synced.err, synced.where
+    data = assert_reported(store, [approval], "--receipt", str(receipt))
+    assert {f["kind"] for f in data["findings"]} == {"left-out"}, data["findings"]
+    assert data["acknowledgements"] < 40, "the attack did not drop the approved versions' acknowledgements"
+
+
+# -- a valid operation soplib once wrote, committed again ------------------------------------------------
+
+# One commit of every kind whose records only grow: the first of its kind in the demo store, and
+# whether committing its files again brings back older records (after the records moved on below).
+# Commits that only added files still there unchanged restore nothing: they declare again what is
+# done (a decision in a session now closed, an anchor that exists), which is reported too. Not
+# here: the office's current settings (staff registry, profile), which an admin may set again.
+REDO = {
+    "init": True,
+    "grant": True,
+    "add": True,
+    "update": True,
+    "review-start": True,
+    "review-outcome": False,
+    "review-decide": False,
+    "review-add": False,
+    "review-keep-rest": False,
+    "review-evaluate": False,
+    "review-propose": False,
+    "approve": True,
+    "briefing": True,
+    "attend": True,
+    "ack": True,
+    "anchor": False,
+}
+
+
+def _new_version(store: Path, tmp_path: Path, sop_id: str) -> None:
+    text = ok(sop(store, "show", sop_id)).out
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    edited = tmp_path / f"{sop_id}.md"
+    edited.write_text(text.replace(title, title + " (revisi)", 1), encoding="utf-8")
+    ok(sop(store, "update", str(edited), "-m", "judul direvisi", "--by", CONTROLLER))
+
+
+@pytest.mark.parametrize("action", REDO)
+def test_a_past_operation_committed_again_cannot_bring_back_the_records_it_wrote(
+    store: Path, tmp_path: Path, action: str
+) -> None:
+    """An operation soplib once wrote, with its files as it left them, committed again on the head.
+
+    Replayed on the head, the operation must be refused (the session is closed, the
+    anchor, briefing or SOP exists, the version it edited is superseded) or do
+    something else than restore old records; either way the commit is reported.
+    """
+    # The records move on: the chain grows, SOP-01 (approved in the review) and SOP-04 get versions.
+    ok(sop(store, "ack", PERSON, SOP5, "--by", CONTROLLER))
+    _new_version(store, tmp_path, SOP1)
+    _new_version(store, tmp_path, "KPU-NTB-SOP-04")
+    old = next(c for c in commits(store) if f"\nSop-Action: {action}\n" in message_of(store, c))
+    forged, restores = redo(store, old)
+    assert restores is REDO[action], f"committing {action} {old[:10]} again: restores old records {restores}"
+    data = assert_reported(store, [forged])
+    # The replay itself refuses it (not only a tag it names again, or its date).
+    kinds = {f["kind"] for f in data["findings"] if f["subject"] == forged}
+    assert kinds & {"rule-broken", "commit-mismatch"}, data["findings"]

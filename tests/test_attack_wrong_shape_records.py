@@ -10,10 +10,16 @@ missing field. Once, such a session header passed verify and then `coverage`,
 `staff list`, `ack`, `review list` and `audit report` failed with internal
 errors (one with a 19-line pydantic dump).
 
-Expected defence: verify reports every record that does not match its schema
-(a finding naming the record, its path or the commit); every command that reads
-the record fails with one line naming it (exit 1, no traceback, no "internal
-error", no pydantic dump).
+The forged commit is the strongest an insider can make without a key: a real
+acknowledgement soplib just wrote, amended with plumbing so that its tree also
+carries the reshaped record while its message and valid `Sop-Op` stay as they
+were (`attack_forge.amend`).
+
+Expected defence: verify reports the forged commit (its operation does not
+account for the file) and, on its own, every record that does not match its
+schema (a finding about the record, naming its path or id, not only the
+commit); every command that reads the record fails with one line naming it
+(exit 1, no traceback, no "internal error", no pydantic dump).
 """
 
 from __future__ import annotations
@@ -27,12 +33,11 @@ from typing import Any
 
 import pytest
 from attack_forge import (
+    amend,
     briefing_id,
     demo_store,
     dump,
     files,
-    forge,
-    last_commit,
     read,
     read_json,
     session_id,
@@ -41,12 +46,16 @@ from attack_kit import (
     assert_one_line_error,
     assert_reported,
     assert_verified,
+    finding_text,
     ok,
     sop,
 )
 
 SOP1 = "KPU-NTB-SOP-01"
 PERSON = "199306102020121004"  # in the demo registry
+# The demo store grants roles: every writer is registered staff. Its controller records
+# acknowledgements for others; OTHER acknowledges KPU-NTB-SOP-05 in the commit the attack amends.
+CONTROLLER, OTHER = "198107232008011004", "198812052014031003"
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +76,7 @@ class Kind:
     readers: Callable[[Path], list[list[str]]]
     names: Callable[[Path], list[str]]
     registry: bool = False  # a JSON-lines file: the shape is changed on one line
+    segment: bool = False  # an acknowledgement segment: the fields of PERSON's line are changed
 
 
 def _session(store: Path) -> str:
@@ -75,6 +85,15 @@ def _session(store: Path) -> str:
 
 def _log_entry(store: Path) -> str:
     return sorted(p for p in files(store) if p.startswith(f"reviews/{session_id(store)}/log/"))[1]
+
+
+def _person_segment(store: Path) -> str:
+    """The segment holding PERSON's acknowledgement of the version of SOP1 in force."""
+    return next(
+        p
+        for p in sorted(files(store))
+        if p.startswith(f"acks/{SOP1}/") and p.endswith(".tsv") and f"\t{PERSON}\t".encode() in read(store, p)
+    )
 
 
 def _report(store: Path) -> list[str]:
@@ -94,7 +113,7 @@ KINDS: dict[str, Kind] = {
     ),
     "staff registry": Kind(
         lambda s: "staff/registry.jsonl",
-        lambda s: [["staff", "list"], ["coverage"], ["ack", PERSON, SOP1, "--by", "ani.pratiwi"], _report(s)],
+        lambda s: [["staff", "list"], ["coverage"], ["ack", PERSON, SOP1, "--by", CONTROLLER], _report(s)],
         lambda s: ["registry.jsonl", "staff registry"],
         registry=True,
     ),
@@ -105,7 +124,7 @@ KINDS: dict[str, Kind] = {
     ),
     "chain head": Kind(
         lambda s: "acks/chain.json",
-        lambda s: [["ack", PERSON, "KPU-NTB-SOP-05", "--by", "ani.pratiwi"]],
+        lambda s: [["ack", PERSON, "KPU-NTB-SOP-05", "--by", CONTROLLER]],
         lambda s: ["chain.json"],
     ),
     "SOP record": Kind(
@@ -114,10 +133,31 @@ KINDS: dict[str, Kind] = {
             ["list"],
             ["show", SOP1],
             ["coverage"],
-            ["ack", PERSON, SOP1, "--by", "ani.pratiwi"],
+            ["ack", PERSON, SOP1, "--by", CONTROLLER],
             _report(s),
         ],
         lambda s: [SOP1],
+    ),
+    "acknowledgement record": Kind(
+        lambda s: _person_segment(s),
+        lambda s: [["pending", PERSON], ["ack", PERSON, SOP1, "--by", CONTROLLER]],
+        lambda s: [_person_segment(s).rsplit("/", 1)[0]],
+        segment=True,
+    ),
+    "office profile": Kind(
+        lambda s: "office/profile.json",
+        lambda s: [["office", "show"], ["due"], ["audit", "anchor", "--by", CONTROLLER], _report(s)],
+        lambda s: ["profile.json", "office profile"],
+    ),
+    "grants": Kind(
+        lambda s: "office/grants.json",
+        lambda s: [["grants"], ["ack", PERSON, "KPU-NTB-SOP-05", "--by", CONTROLLER]],
+        lambda s: ["grants.json"],
+    ),
+    "anchor": Kind(  # read by verify only
+        lambda s: next(p for p in files(s) if p.startswith("audit/anchors/")),
+        lambda s: [],
+        lambda s: [next(p for p in files(s) if p.startswith("audit/anchors/"))[len("audit/anchors/") : -5]],
     ),
 }
 
@@ -148,10 +188,18 @@ def _first(key: str, inner: Shape) -> Shape:
     return change
 
 
+def _item(index: int, inner: Shape) -> Shape:
+    def change(record: Any) -> Any:
+        record[index] = inner(record[index])
+        return record
+
+    return change
+
+
 SHAPES: dict[str, dict[str, Shape]] = {
     "session header": {
         "an array": lambda r: [r],
-        "team as text": _set("team", "ani.pratiwi"),
+        "team as text": _set("team", CONTROLLER),
         "pinned versions as text": _set("pinned", {SOP1: "satu"}),
         "status a number": _set("status", 7),
         "no start time": _drop("started_at"),
@@ -193,11 +241,46 @@ SHAPES: dict[str, dict[str, Shape]] = {
     },
 }
 
+SHAPES["acknowledgement record"] = {  # the fields of one TSV line
+    "a field missing": lambda r: r[:-1],
+    "a field too many": lambda r: [*r, "x"],
+    "seq as text": _item(0, lambda v: "satu"),
+    "version as text": _item(3, lambda v: "dua"),
+    "a time without zone": _item(7, lambda v: v.removesuffix("Z")),
+    "a time that is no time": _item(7, lambda v: "kemarin"),
+}
+SHAPES["office profile"] = {
+    "an array": lambda r: [r],
+    "name a number": _set("name", 5),
+    "time zone a list": _set("time_zone", ["Asia/Makassar"]),
+    "an unknown time zone": _set("time_zone", "Asia/Atlantis"),
+    "language a number": _set("language", 1),
+    "signatures required as text": _set("signatures_required", "ya"),
+}
+SHAPES["grants"] = {
+    "an object": lambda r: {"grants": r},
+    "a role a number": _item(0, _set("role", 5)),
+    "units as text": _item(0, _set("units", "Sekretariat")),
+    "no staff": _item(0, _drop("staff")),
+    "a grant as text": lambda r: [*r, "admin"],
+}
+SHAPES["anchor"] = {
+    "an array": lambda r: [r],
+    "head a number": _set("head", 5),
+    "head not a commit id": _set("head", "x" * 40),
+    "date a number": _set("date", 20261130),
+    "no author": _drop("by"),
+}
+
 CASES = [(kind, shape) for kind, shapes in SHAPES.items() for shape in shapes]
 
 
 def reshape(store: Path, kind: Kind, shape: Shape) -> bytes:
     path = kind.path(store)
+    if kind.segment:
+        rows = [line.split("\t") for line in read(store, path).decode().splitlines()]
+        rows = [shape(r) if r[1] == PERSON else r for r in rows]
+        return "".join("\t".join(r) + "\n" for r in rows).encode()
     if not kind.registry:
         return dump(shape(read_json(store, path)))
     lines = read(store, path).decode().splitlines()
@@ -219,10 +302,12 @@ def test_a_record_of_the_wrong_shape_is_reported_and_named(store: Path, kind: st
     path = record.path(store)
     names = [path, *record.names(store)]
     readers = record.readers(store)
-    forged = forge(
-        store, {path: reshape(store, record, SHAPES[kind][shape])}, like=last_commit(store, action="ack")
-    )
-    assert_reported(store, [forged, *names])
+    ok(sop(store, "ack", OTHER, "KPU-NTB-SOP-05", "--by", CONTROLLER))
+    forged = amend(store, {path: reshape(store, record, SHAPES[kind][shape])})
+    data = assert_reported(store, [forged, *names])
+    # The record itself is reported, not only the commit that wrote it.
+    about_record = [finding_text(f) for f in data["findings"] if f["subject"] != forged]
+    assert any(n in t for t in about_record for n in names), (names, data["findings"])
     for args in readers:
         result = sop(store, *args)
         assert_one_line_error(result, *names)

@@ -98,12 +98,13 @@ def test_unknown_sop(store: Store) -> None:
 def test_a_replaced_list_entry_of_the_identity_part_is_a_replace(store: Store, tmp_path: Path) -> None:
     # The diff cannot pair a replaced list entry with its old self (it differs in every word), so it
     # reports it removed and added; blame still finds the session's replace decision and its reason.
-    body = BODY.replace("title: Pelayanan\n", "title: Pelayanan\nequipment:\n  - Komputer\n  - Buku register\n")
+    equipment = "equipment:\n  - Komputer\n  - Buku register\n"
+    body = BODY.replace("title: Pelayanan\n", "title: Pelayanan\n" + equipment)
     store.staff.import_csv(f"id,name,unit,position\n{HEAD_ROW}".encode(), by=ACTOR)
     store.sops.add([write_sop(tmp_path, SOP, body=body)], by=ACTOR)
     session = store.reviews.start([SOP], team={ACTOR: "chair"}, ref="BA 8/2026", by=ACTOR)
     session.outcome(SOP, "revise", by=ACTOR)
-    session.replace(SOP, "equipment/2", text="Aplikasi register elektronik", by=ACTOR, reason="register digital")
+    session.replace(SOP, "equipment/2", text="Aplikasi register", by=ACTOR, reason="register digital")
     session.keep_rest(SOP, by=ACTOR)
     session.approve(by=HEAD)
     rows = {i.key: (i.source.version, i.source.origin, i.source.reason) for i in store.sops.blame(SOP).items}

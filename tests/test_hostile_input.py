@@ -36,7 +36,7 @@ from conftest import ACTOR, ANI, STAFF_CSV, assert_inert, fuzz_settings
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from sop_store import gitcmd, signing
+from sop_store import gitcmd, graph, signing
 from sop_store.gitcmd import GitRunner
 from soplib import Store, load, parse
 from soplib.cli import main
@@ -594,6 +594,9 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
     # A new call site fails this test: check it, then add it here.
     assert names == [
         "sop_store/gitcmd.py:execute",
+        "sop_store/graph.py:run",
+        "sop_store/graph.py:run",
+        "sop_store/graph.py:run",
         "sop_store/packing.py:run",
         "sop_store/packing.py:run",
         "sop_store/packing.py:run",
@@ -619,6 +622,9 @@ def test_every_place_that_runs_a_program_uses_fixed_arguments() -> None:
     assert "git.Git().execute(command," in execute
     # Its callers pass literal options only; the one value from the store (commit ids, validated)
     # comes after --end-of-options, and packing's one path is the store's own pack folder.
+    # History questions (rev-list, merge-base) pass commit ids only after --end-of-options.
+    for call in (c for c in calls if c.startswith("sop_store/graph.py")):
+        assert "'--end-of-options'" in call or "--end-of-options" in inspect.getsource(graph._rev_list), call
     for call in (c for c in calls if c.startswith(("sop_store/packing.py", "soplib/audit/checks.py"))):
         args = _literal_args(call.split(":", 2)[2])
         fixed = args[: args.index("'--end-of-options'")] if "'--end-of-options'" in args else args

@@ -85,7 +85,8 @@ def test_sop_print_is_inert(store: Store, tmp_path: Path, cli: CliRun) -> None:
     page = out.read_text(encoding="utf-8")
     assert_inert(page)
     _shows_as_text(page)
-    assert page.count('<tr><td class="no">') == len(ATTACKS)  # every step printed, as a row
+    # every step printed as a row, in both procedures (the list and the table)
+    assert page.count('<tr><td class="no">') == 2 * len(ATTACKS)
 
 
 def test_sop_diff_html_is_inert(store: Store, tmp_path: Path, cli: CliRun) -> None:
@@ -187,7 +188,42 @@ def test_every_html_page_of_the_evidence_pack_is_inert(store: Store, tmp_path: P
     result = cli("audit", "pack", "-o", str(out))
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as pack:
-        pages = [n for n in pack.namelist() if n.endswith(".html")]
-        assert len(pages) >= 3  # SOPs before and after, the redline, the report
+        names = set(pack.namelist())
+        pages = [n for n in names if n.endswith(".html")]
+        assert len(pages) >= 6  # SOPs before and after, the redline, the report, the minutes, the index
         for name in pages:
-            assert_inert(pack.read(name).decode("utf-8"))
+            page = pack.read(name).decode("utf-8")
+            if name == "index.html":
+                # The index links the pack's own files, by relative path, and nothing else.
+                links = re.findall(r'<a href="([^"]*)">', page)
+                assert (
+                    links
+                    and set(links) <= names
+                    and all(":" not in x and not x.startswith("/") for x in links)
+                )
+                page = re.sub(r'<a href="[^"]*">|</a>', "", page)
+            assert_inert(page)
+            if name.endswith("notula.html"):
+                _shows_as_text(page)  # the session's hostile title
+
+
+def test_evidence_documents_are_inert(store: Store, tmp_path: Path, cli: CliRun) -> None:
+    _reviewed_hostile_store(store, tmp_path, cli)
+    session = store.reviews.list()[0].id
+    b = cli(
+        "briefing", "create", "--title", ATTACKS[0], "--date", "2026-12-03", "--sops", "XSS-01", "--by", ACTOR
+    )
+    assert b.exit_code == 0, b.output
+    briefing = store.briefings.list()[0].id
+    for args in (
+        ["review", "minutes", session],
+        ["review", "worksheet", session],
+        ["briefing", "attendance", briefing],  # nobody recorded: the hostile staff expected, listed to sign
+        ["audit", "acks", "XSS-01"],
+    ):
+        out = tmp_path / f"{args[1]}.html"
+        result = cli(*args, "-o", str(out))
+        assert result.exit_code == 0, (args, result.output)
+        page = out.read_text(encoding="utf-8")
+        assert_inert(page)
+        assert "alert(1)" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page, args  # shown, as text

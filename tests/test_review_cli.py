@@ -308,3 +308,22 @@ def test_every_review_command_is_documented() -> None:
     docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
     for name in review.commands:
         assert f"`sop review {name} " in docs, name
+
+
+def test_keep_rest_decides_every_undecided_item_in_one_commit(demo_store: Store, cli: CliRun) -> None:
+    sid = _start(cli, "KPU-NTB-SOP-04")
+    _ok(cli("review", "outcome", sid, "KPU-NTB-SOP-04", "revise", "--by", ACTOR))
+    sop = "KPU-NTB-SOP-04"
+    _ok(cli("review", "decide", sid, sop, "prosedur/1", "remove", "--reason", "x", "--by", ACTOR))
+    before = demo_store.git.head()
+    undecided = len(demo_store.reviews[sid].undecided("KPU-NTB-SOP-04"))
+    out = _ok(cli("review", "keep-rest", sid, "KPU-NTB-SOP-04", "--by", ACTOR))
+    assert out == f"{undecided} items of KPU-NTB-SOP-04 kept\n" and undecided > 1
+    session = demo_store.reviews[sid]
+    assert session.undecided("KPU-NTB-SOP-04") == []
+    assert session.decision("KPU-NTB-SOP-04", "prosedur/1").action == "remove"  # a decision is kept as made
+    git = ["git", "--git-dir", str(demo_store.path)]
+    listed = subprocess.run([*git, "rev-list", f"{before}..main"], capture_output=True, text=True)
+    commits = listed.stdout.split()
+    assert len(commits) == 1
+    _fails(cli("review", "keep-rest", sid, "KPU-NTB-SOP-04", "--by", ACTOR), "already has a decision")

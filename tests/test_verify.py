@@ -21,6 +21,7 @@ import pytest
 from conftest import ACTOR, BUDI, CliRun, Clock, write_sop
 
 from soplib import SopError, Store, StoreError, load
+from soplib.audit.anchors import RecordAnchor
 
 SOP = "KPU-NTB-SOP-01"
 MALLORY = {
@@ -272,12 +273,11 @@ def test_history_rewritten_after_anchor(
     subprocess.run(["git", *gd, "fsck", "--strict"], check=True, capture_output=True)
     found = kinds(store_path)
     assert "history-rewritten" in found
-    # A new anchor cannot silently take the old one's place, even with the same id.
-    tokens.append("0A1B")
-    head = git(*gd, "rev-parse", "main")
+    # A new anchor cannot take the old one's place: the old id's tag outlived the rewrite, so the
+    # id counts as taken and another is drawn; the old tag still names the old anchor commit.
+    tokens.extend(["0A1B", "0C0C"])
     r = cli("audit", "anchor", "--by", ACTOR)
-    assert r.exit_code == 1 and "audit/anchor-A-20260301-0A1B" in r.output, r.output
-    assert git(*gd, "rev-parse", "main") == head
+    assert r.exit_code == 0 and "A-20260301-0C0C" in r.output, r.output
     assert git(*gd, "rev-parse", "audit/anchor-A-20260301-0A1B") == receipt["commit"]
     # Deleting the anchor tag as well hides it from the store itself ...
     git(*gd, "tag", "-d", "audit/anchor-A-20260301-0A1B")
@@ -301,11 +301,14 @@ def test_anchor_api_and_ids(clock: Clock, tokens: list[str], history: Store) -> 
     assert [a.id for a in history.audit.anchors()] == [a1.id, a2.id]
     report = history.audit.verify(recorded_heads=[a1.commit or "", a1.head or ""])
     assert report.ok and report.anchors == 2
-    # An id already taken (the same day, the same random part) is refused, never overwritten.
-    tokens.append("0A1B")
+    # A random part drawn twice in a day is drawn again ...
+    tokens.extend(["0A1B", "5E6F"])
+    assert history.audit.anchor(by=ACTOR).id == "A-20260301-5E6F"
+    head = history.head()
+    # ... and an operation naming a taken id is refused, never overwritten.
     with pytest.raises(SopError, match="anchor A-20260301-0A1B already exists"):
-        history.audit.anchor(by=ACTOR)
-    assert history.head() == a2.commit and history.audit.verify().ok
+        history.apply(RecordAnchor("A-20260301-0A1B", head), by=ACTOR)
+    assert history.head() == head and history.audit.verify().ok
 
 
 def test_bad_receipt_and_head_are_one_line_errors(history: Store, cli: CliRun, tmp_path: Path) -> None:
@@ -442,7 +445,7 @@ def test_demo_ends_with_an_anchor_and_a_verified_store(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert re.search(r"audit anchor A-[0-9]{8}-[0-9A-F]{4} recorded head [0-9a-f]{40}", done.stdout)
     assert "sop audit verify: verified" in done.stdout
-    report = tmp_path / "audit-report.html"
+    report = tmp_path / "demo-bukti" / "laporan-audit.html"  # beside the store, with the other evidence
     assert f"audit report written to {report}" in done.stdout
     assert "<h1>SOP audit report</h1>" in report.read_text(encoding="utf-8")
     again = subprocess.run(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sop_store import Snapshot
 from soplib.errors import InvalidInputError, RecordError, RefusedError
+from soplib.ids import new_id
 from soplib.ops import Context, Operation, operation
 from soplib.values import Value, utc_text
 
@@ -122,8 +122,14 @@ def anchor(store: Store, *, by: str) -> Anchor:
     from soplib.clock import local_day, now, office_zone
 
     moment = now()
-    day = local_day(moment, office_zone(read_profile(store.snapshot()).time_zone))
-    anchor_id = f"A-{day.strftime('%Y%m%d')}-{secrets.token_hex(2).upper()}"
+    snap = store.snapshot()
+    day = local_day(moment, office_zone(read_profile(snap).time_zone))
+    refs = store.git.repo.refs
+
+    def taken(i: str) -> bool:  # its file, or its tag (which outlives a rewritten history)
+        return snap.exists(f"{ANCHOR_DIR}/{i}.json") or refs.read(f"refs/tags/{ANCHOR_TAG}{i}") is not None
+
+    anchor_id = new_id("A", day, taken=taken)
     applied = store.apply(RecordAnchor(anchor_id, store.head()), by=by, at=moment)
     result: Anchor = replace(applied.result, commit=applied.commit)
     return result

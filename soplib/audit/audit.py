@@ -97,8 +97,15 @@ class Audit:
 
         return reviews_due(self._store.snapshot(), within_days=within_days, today=today or self.today())
 
-    def pack(self, *, as_of: date | None = None, today: date | None = None) -> bytes:
-        """The evidence pack: a deterministic zip with a SHA-256 manifest (:mod:`soplib.outputs.pack`)."""
+    def pack(
+        self, *, as_of: date | None = None, today: date | None = None, language: str | None = None
+    ) -> bytes:
+        """The evidence pack: a deterministic zip with a SHA-256 manifest (:mod:`soplib.outputs.pack`).
+
+        ``language`` (``id``/``en``) of its documents; default: the office profile's, else ``id``.
+        """
         from soplib.outputs.pack import build_pack
 
-        return build_pack(self._store, as_of=as_of, today=today)
+        if as_of is not None:
+            check_date(as_of, what=Phrase("as_of"))
+        return build_pack(self._store, as_of=as_of, today=today, language=language)

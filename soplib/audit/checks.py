@@ -53,9 +53,21 @@ def check_fsck(ctx: AuditContext) -> Iterator[Finding]:
 def check_times(ctx: AuditContext) -> Iterator[Finding]:
     """Commit times never go backwards along the history (a wrong clock, or a forged date)."""
     times = {c.sha: c.committer_time for c in ctx.commits}
+    # The author time is the one replay applies the operation at: the date records carry. soplib writes
+    # it equal to the committer time; set back on its own, it backdates what the commit recorded.
+    authored = {c.sha: c.author_time for c in ctx.commits}
     for commit in ctx.commits:
         for parent in commit.parents:
-            before = times.get(parent)
+            before, earlier = times.get(parent), authored.get(parent)
+            committed_in_order = before is None or commit.committer_time >= before
+            if committed_in_order and earlier is not None and commit.author_time < earlier:
+                yield Finding(
+                    "clock-backwards",
+                    commit.sha,
+                    f"commit {commit.short} dates what it recorded {commit.author_time:%Y-%m-%d %H:%M:%S}Z "
+                    f"(its author time), before its parent {parent[:10]} ({earlier:%Y-%m-%d %H:%M:%S}Z): "
+                    "the date was set back",
+                )
             if before is not None and commit.committer_time < before:
                 yield Finding(
                     "clock-backwards",
@@ -187,3 +199,41 @@ def check_anchors(ctx: AuditContext) -> Iterator[Finding]:
                 f"{BRANCH.removeprefix('refs/heads/')}: "
                 "history was rewritten (reset, rebase or force-push) after it was recorded",
             )
+    yield from _left_out(ctx)
+
+
+def _left_out(ctx: AuditContext) -> Iterator[Finding]:
+    """No change a head recorded outside the store (a receipt, ``--head``) covers was left out later.
+
+    An integration may leave out a local change the other side's history refuses (docs/sync.md); it
+    is the auditor's own evidence that tells a change already in the record from one that was not
+    yet: an insider could otherwise integrate main onto a branch of the past and drop an approval
+    and its acknowledgements from main's files. Anchors inside the store do not count: a clone's
+    anchor of changes it had not shared yet is no proof they were.
+    """
+    merges = [c for c in ctx.commits if c.is_merge and c.values("Sop-Refused")]
+    heads = [h for h in dict.fromkeys(ctx.recorded_heads) if h in ctx.reachable]
+    if not merges or not heads:
+        return
+    parents = {c.sha: c.parents for c in ctx.commits}
+    for head in heads:
+        covered: set[str] = set()
+        stack = [head]
+        while stack:
+            sha = stack.pop()
+            if sha not in covered:
+                covered.add(sha)
+                stack.extend(parents.get(sha, ()))
+        for merge in merges:
+            if merge.sha in covered:
+                continue  # recorded after the integration: what it left out was out already
+            for value in merge.values("Sop-Refused"):
+                left = value.split(" ", 1)[0]
+                if left in covered:
+                    yield Finding(
+                        "left-out",
+                        left,
+                        f"commit {left[:10]} ({value.split(' ', 1)[-1].split(';')[0]}) was in the record at "
+                        f"head {head[:10]}, recorded outside the store, but integration {merge.short} left "
+                        "its change out of the files of main: what it recorded is no longer in force",
+                    )

@@ -100,6 +100,8 @@ class SessionRow(Value):
     outcomes: dict[str, str]  # SOP id -> keep|revise|withdraw|none
     evaluated: tuple[str, ...]
     proposed: tuple[str, ...]
+    closed_by_name: str | None = None  # the registry's name and position of ``closed_by``
+    closed_by_position: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class AuditReport(Value):
     grade: Grade
     coverage: CoverageReport
     overdue: tuple[DueReview, ...]
+    time_zone: str = "UTC"  # the office's (IANA name): the days of the report are days there
 
     def outstanding(self) -> list[dict[str, Any]]:
         """One row per (SOP, person) still to acknowledge the version in force."""
@@ -200,10 +203,12 @@ def _session_row(state: SessionState, staff: dict[str, Any]) -> SessionRow:
         for m in h.team
     )
     outcomes = {s: (state.outcomes[s].action if s in state.outcomes else "none") for s in h.pinned}
+    closer = staff.get(h.closed_by) if h.closed_by else None
     return SessionRow(
         h.id, h.title, h.ref, h.status, h.started_at, h.closed_at, h.closed_by, h.effective_date,
         team, outcomes,
         tuple(s for s in sops if s in state.evaluations), tuple(state.proposals),
+        closer.name if closer else None, closer.position if closer else None,
     )  # fmt: skip
 
 
@@ -256,7 +261,8 @@ def audit_report(store: Store, *, as_of: date | None = None, today: date | None 
     from soplib.authority.office import read_profile
     from soplib.clock import local_day, now, office_zone
 
-    zone = office_zone(read_profile(store.snapshot()).time_zone)
+    zone_name = read_profile(store.snapshot()).time_zone
+    zone = office_zone(zone_name)
     point = store.audit.as_of(as_of) if as_of is not None else None
     if point is not None and not point.existed:
         from soplib.errors import NotFoundError
@@ -278,4 +284,5 @@ def audit_report(store: Store, *, as_of: date | None = None, today: date | None 
         grade=grade_of(snap, states, day, zone),
         coverage=coverage_at(snap, day=day, point=point),
         overdue=tuple(d for d in due if d.is_overdue),
+        time_zone=zone_name or "UTC",
     )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sop_store import Snapshot
 from soplib.clock import office_zone, zone_label
-from soplib.errors import InvalidInputError, NotFoundError, Phrase
+from soplib.errors import InvalidInputError, NotFoundError, Phrase, RecordError
 from soplib.ops import Context, Operation, operation
 from soplib.values import Value, load
 
@@ -63,7 +63,22 @@ def read_profile(snap: Snapshot) -> Profile:
     if not snap.exists(PROFILE):
         return Profile()
     profile: Profile = load(Profile, snap.read_json(PROFILE), path=PROFILE)
+    try:  # the zone every day is counted in: an unknown one is a bad record, named as such
+        office_zone(profile.time_zone)
+    except InvalidInputError as exc:
+        raise RecordError(PROFILE, exc) from None
     return profile
+
+
+def read_logo(snap: Snapshot) -> tuple[bytes, LogoType] | None:
+    """The logo's bytes and media type at ``snap``, or None (none set)."""
+    profile = read_profile(snap)
+    if profile.logo is None:
+        return None
+    try:
+        return snap.read(_LOGO_FILE[profile.logo]), profile.logo
+    except NotFoundError:
+        return None
 
 
 def stage_profile(ctx: Context, profile: Profile) -> None:
@@ -169,14 +184,7 @@ class Office:
 
     def logo(self) -> tuple[bytes, LogoType] | None:
         """The logo's bytes and media type, or None."""
-        snap = self._store.snapshot()
-        profile = read_profile(snap)
-        if profile.logo is None:
-            return None
-        try:
-            return snap.read(_LOGO_FILE[profile.logo]), profile.logo
-        except NotFoundError:
-            return None
+        return read_logo(self._store.snapshot())
 
     def set(
         self,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from soplib.cli.evidence import attendance
 from soplib.cli.main import SopCommand, SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import DATE, emit_json, empty, success, table
 from soplib.i18n import N_, _
@@ -71,6 +72,9 @@ def ack(ctx: click.Context, staff_id: str, sop_id: str, version: int | None, by:
 @click.group(cls=SopSubGroup)
 def briefing() -> None:
     """Briefings (sosialisasi) and their attendance lists (daftar hadir)."""
+
+
+briefing.add_command(attendance)
 
 
 @briefing.command()

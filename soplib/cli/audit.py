@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from soplib.cli.evidence import acks
 from soplib.cli.main import SopCommand, SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import (
     DATE,
@@ -28,6 +29,9 @@ from soplib.labels import label
 @click.group(cls=SopSubGroup)
 def audit() -> None:
     """Integrity verification, anchors and history for auditors (docs/audit.md)."""
+
+
+audit.add_command(acks)
 
 
 @audit.command()
@@ -162,18 +166,24 @@ def anchor(ctx: click.Context, by: str, out: Path | None, as_json: bool) -> None
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "md", "json", "csv"]),
-    help=N_("html, md, json or csv (default: from the file name's extension, else html)."),
+    type=click.Choice(["pdf", "html", "md", "json", "csv"]),
+    help=N_("pdf, html, md, json or csv (default: from the file name's extension, else html)."),
 )
 @output_options(required=True)
 @click.pass_context
 def report(ctx: click.Context, as_of: date | None, fmt: str | None, output: Path, force: bool) -> None:
-    """The audit report: register, sessions, A-E grade, coverage, overdue reviews, store head."""
-    from soplib.outputs.report_render import render_report
+    """The audit report: register, sessions, A-E grade, coverage, overdue reviews, store head; as PDF, HTML,
+    Markdown (translated), JSON or CSV (machine-readable).
+    """
+    from soplib.outputs.from_store import office_profile
+    from soplib.outputs.report_render import render_report_bytes, report_format
 
-    fmt = fmt or {".md": "md", ".json": "json", ".csv": "csv"}.get(output.suffix.lower(), "html")
-    result = open_store(ctx).audit.report(as_of=as_of)
-    write_file(output, render_report(result, fmt).encode(), force=force)
+    fmt = fmt or report_format(output.name)
+    store = open_store(ctx)
+    result = store.audit.report(as_of=as_of)
+    office = office_profile(store, snapshot=store.snapshot(result.head) if result.head else None)
+    data = render_report_bytes(result, fmt, language=document_language(), office=office)
+    write_file(output, data, force=force)
     click.echo(_("grade {grade}; store head {head}", grade=result.grade.letter, head=result.head))
 
 
@@ -187,13 +197,14 @@ def report(ctx: click.Context, as_of: date | None, fmt: str | None, output: Path
 @output_options(required=True)
 @click.pass_context
 def pack(ctx: click.Context, as_of: date | None, output: Path, force: bool) -> None:
-    """The evidence pack (zip): SOPs before/after, redlines, worksheets, session records,
-    attendance lists, coverage, and a SHA-256 manifest with the store head."""
+    """The evidence pack (zip): the audit report, minutes, worksheets, attendance and acknowledgement
+    lists, SOPs before and after, as PDF beside JSON and CSV, an index page, and a SHA-256 manifest
+    with the store head."""
     if output.suffix.lower() != ".zip":
         raise click.BadParameter(
             _("{path}: the evidence pack is a zip file; give a name ending in .zip", path=output)
         )
-    data = open_store(ctx).audit.pack(as_of=as_of)
+    data = open_store(ctx).audit.pack(as_of=as_of, language=document_language())
     write_file(output, data, force=force)
     click.echo(_("{n} bytes; check it with `sha256sum -c manifest.sha256` inside", n=len(data)))
 

@@ -88,6 +88,9 @@ class _JsonWriter:
             self.pieces.append("[]")
             return
         first, comma = "[\n" + "  " * (level + 1), ",\n" + "  " * (level + 1)
+        if set(map(type, value)) == {str}:  # a list of ids or names: encoded and joined in C
+            self.pieces.append(first + comma.join(map(_encode_str, value)) + "\n" + "  " * level + "]")
+            return
         for item in value:
             self.pieces.append(first)
             first = comma

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from soplib.cli.evidence import minutes, worksheet
 from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
 from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
 from soplib.i18n import N_, _
@@ -64,6 +65,10 @@ def _cells(values: tuple[str, ...]) -> dict[str, str]:
 @click.group(cls=SopSubGroup)
 def review() -> None:
     """Review sessions: decide keep / remove / replace / add per step, evaluate, approve."""
+
+
+review.add_command(minutes)
+review.add_command(worksheet)
 
 
 @review.command()
@@ -165,6 +170,18 @@ def outcome(
     """Record the outcome for an SOP: keep (tetap), revise (direvisi) or withdraw (dicabut)."""
     entry = _session(ctx, session_id).outcome(sop_id, outcome, by=by, reason=reason)  # type: ignore[arg-type]
     success(f"#{entry.seq}: {sop_id} -> {label('outcome', outcome)}")
+
+
+@review.command("keep-rest")
+@click.argument("session_id")
+@click.argument("sop_id")
+@click.option("--reason", help=N_("Why (optional)."))
+@by_option
+@click.pass_context
+def keep_rest(ctx: click.Context, session_id: str, sop_id: str, reason: str | None, by: str) -> None:
+    """Decide keep for every item of a revised SOP that has no decision yet (one commit)."""
+    entries = _session(ctx, session_id).keep_rest(sop_id, by=by, reason=reason)
+    success(_("{n} items of {sop} kept", n=len(entries), sop=sop_id))
 
 
 @review.command()

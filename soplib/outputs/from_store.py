@@ -21,7 +21,8 @@ Made from one snapshot:
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from collections.abc import Mapping
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
 from sop_store import Snapshot
@@ -41,11 +42,20 @@ if TYPE_CHECKING:
     from soplib.store import Store
 
 
-def last_evaluation(snap: Snapshot, sop_id: str) -> Evaluation | None:
-    """The latest approved review session that decided an outcome for ``sop_id``."""
+def last_evaluation(
+    snap: Snapshot, sop_id: str, evaluated: Mapping[str, tuple[date, str, str]] | None = None
+) -> Evaluation | None:
+    """The latest approved review session that decided an outcome for ``sop_id``.
+
+    ``evaluated`` is :func:`soplib.review.records.last_evaluated` of ``snap``
+    when the caller has it already (the pack prints many SOPs of one snapshot).
+
+    >>> last_evaluation(store.snapshot(), 'KPU-NTB-SOP-01').outcome
+    'revise'
+    """
     from soplib.review.records import last_evaluated
 
-    found = last_evaluated(snap).get(sop_id)
+    found = (last_evaluated(snap) if evaluated is None else evaluated).get(sop_id)
     return Evaluation(session=found[1], on=found[0], outcome=found[2]) if found else None
 
 
@@ -75,10 +85,17 @@ def _ratifier(sop: SopVersion, zone: tzinfo) -> Ratifier | None:
     return None
 
 
-def office_profile(store: Store) -> OfficeProfile:
-    """The office profile as the print's heading shows it."""
-    profile = store.office.get()
-    logo = store.office.logo()
+def office_profile(store: Store, *, snapshot: Snapshot | None = None) -> OfficeProfile:
+    """The office profile as the print's heading shows it (at ``snapshot``, default: now).
+
+    >>> office_profile(store).time_zone
+    'WITA'
+    """
+    from soplib.authority.office import read_logo, read_profile
+
+    snap = snapshot or store.snapshot()
+    profile = read_profile(snap)
+    logo = read_logo(snap)
     return OfficeProfile(
         name=profile.name or "",
         address=profile.address or "",
@@ -87,12 +104,36 @@ def office_profile(store: Store) -> OfficeProfile:
     )
 
 
+def document_language(snap: Snapshot, language: str | None) -> str:
+    """``language`` if given, else the office profile's, else Bahasa Indonesia (``id``).
+
+    >>> document_language(store.snapshot(), None)
+    'id'
+    """
+    from soplib.authority.office import read_profile
+    from soplib.i18n import check_language
+
+    return check_language(language or read_profile(snap).language or "id")
+
+
 def print_input_from_store(
-    store: Store, sop_id: str, *, version: int | None = None, language: str = "id"
+    store: Store,
+    sop_id: str,
+    *,
+    version: int | None = None,
+    language: str = "id",
+    snapshot: Snapshot | None = None,
+    evaluated: Mapping[str, tuple[date, str, str]] | None = None,
 ) -> PrintInput:
-    """Everything the print of ``sop_id`` (default: its latest version) needs, from one snapshot."""
-    snap = store.snapshot()
-    zone = office_zone(store.office.get().time_zone)
+    """Everything the print of ``sop_id`` (default: its latest version) needs, from one snapshot.
+
+    ``snapshot`` (default: the store now) is the record to print from: the
+    evidence pack passes the record as it stood on its day.
+    """
+    from soplib.authority.office import read_profile
+
+    snap = snapshot or store.snapshot()
+    zone = office_zone(read_profile(snap).time_zone)
     sop = store.sops.get(sop_id, version=version, snapshot=snap)
     record = store.sops.record(sop_id, snapshot=snap)
     declared = sop.document.front.declared
@@ -118,9 +159,9 @@ def print_input_from_store(
         revised=revised,
         effective=effective,
         ratifier=_ratifier(sop, zone),
-        last_evaluation=last_evaluation(snap, sop_id),
+        last_evaluation=last_evaluation(snap, sop_id, evaluated),
         withdrawal=withdrawal,
         fingerprint=Fingerprint(sop.document.content_fingerprint, sop.commit),
-        office=office_profile(store),
+        office=office_profile(store, snapshot=snap),
         language=language,
     )

@@ -33,6 +33,10 @@ GENESIS = "0" * 64
 SEGMENT_MAX = 64
 READ = "read"
 FIELDS = ("seq", "staff", "sop", "version", "content_sha256", "how", "by", "at", "prev", "hash")
+# A sequence number has at most 15 digits (parse_line); a head counting more was forged, not grown,
+# and the records written after it would be ones no reader accepts. Room is left for a commit's records.
+MAX_COUNT = 10**14
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def record_hash(
@@ -149,15 +153,19 @@ def find_record(snap: Snapshot, sop_id: str, version: int, staff_id: str) -> Ack
     """The record of ``staff_id`` for one SOP version, if any (parses only that line)."""
     if staff_id not in partition_staff(snap, sop_id, version):
         return None
-    needle = re.compile(rb"^[0-9]+\t" + re.escape(staff_id.encode()) + rb"\t.*$", re.MULTILINE)
+    # Any first field, not only digits: a line the index lists but that is malformed is an error, not
+    # "no record" (which would count the person as not having acknowledged, and record them again).
+    needle = re.compile(rb"^[^\t\n]*\t" + re.escape(staff_id.encode()) + rb"\t.*$", re.MULTILINE)
     for blob in partition_blobs(snap, sop_id, version):
         match = needle.search(blob)
         if match:
             try:
-                return parse_line(match.group().decode())
+                return parse_line(match.group().decode("utf-8", "replace"))
             except ValueError as exc:
                 raise RecordError(partition(sop_id, version), exc) from None
-    return None
+    raise RecordError(
+        partition(sop_id, version), "its index lists {staff}, its records do not", staff=staff_id
+    )
 
 
 def read_partition(snap: Snapshot, sop_id: str, version: int) -> list[AckRecord]:
@@ -198,14 +206,11 @@ def read_head(snap: Snapshot) -> tuple[int, str]:
     if not snap.exists(CHAIN):
         return 0, GENESIS
     raw = snap.read_json(CHAIN)
-    if (
-        not isinstance(raw, dict)
-        or not isinstance(raw.get("count"), int)
-        or not isinstance(raw.get("last"), str)
-    ):
+    # type(), not isinstance(): JSON true is a Python int, and would count as record 1.
+    if not isinstance(raw, dict) or type(raw.get("count")) is not int or not isinstance(raw.get("last"), str):
         raise RecordError(CHAIN, "not an object with count and last")
     count, last = raw["count"], raw["last"]
-    if count < 0 or len(last) != 64:
+    if not 0 <= count <= MAX_COUNT or not _HASH.fullmatch(last):
         raise RecordError(CHAIN, "count or hash out of range")
     return count, last
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from soplib.clock import check_date
 from soplib.documents.records import read_record
 from soplib.errors import InvalidInputError, NotFoundError, Phrase, RefusedError
 from soplib.files import read_rows, read_source
+from soplib.ids import new_id
 from soplib.ops import Context, Operation, operation
 from soplib.people.ackrecords import AckRecord, NewAck, partition_staff, stage_acks
 from soplib.people.acks import Target, check_person, current_target, target_of
@@ -303,7 +303,7 @@ class Briefings:
         ids = tuple(validate_doc_id(s.strip()) for s in sops if s.strip())
         snap = self._store.snapshot()
         targets = [current_target(snap, sop_id) for sop_id in ids]
-        briefing_id = f"B-{day.strftime('%Y%m%d')}-{secrets.token_hex(2).upper()}"
+        briefing_id = new_id("B", day, taken=lambda i: snap.exists(_path(i)))
         versions = tuple(t.version for t in targets)
         op = CreateBriefing(briefing_id, title, day, ids, versions, tuple(t.content_sha256 for t in targets))
         result: Briefing = self._store.apply(op, by=by).result

@@ -17,7 +17,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sop_store import Snapshot, validate_name
 from soplib.errors import InvalidInputError, NotFoundError, Phrase, RecordError, RefusedError
@@ -87,18 +87,26 @@ def read_registry(snap: Snapshot) -> dict[str, StaffMember]:
     # json.dumps(ensure_ascii=False) writes as they are and splitlines() would cut.
     # snap.read, not repo.read_blob: in a transaction the registry may be staged, not yet an object
     # (sync replays a staff import and then a write by the person it added, in one transaction).
-    for number, line in enumerate(snap.read(REGISTRY).decode("utf-8", "replace").split("\n"), start=1):
-        if line:
+    lines = snap.read(REGISTRY).decode("utf-8", "replace").split("\n")
+    try:  # every line at once, in C (20,000 people: one call, not 20,000)
+        rows: list[Any] = json.loads("[" + ",".join(line for line in lines if line) + "]")
+    except (ValueError, RecursionError):
+        rows = []  # a line is not JSON: the loop below names it
+    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line]
+    for i, (number, line) in enumerate(numbered):
+        if len(rows) == len(numbered):
+            raw = rows[i]
+        else:
             try:
                 raw = json.loads(line)
             except (ValueError, RecursionError) as exc:
                 raise RecordError(REGISTRY, "line {number}: {error}", number=number, error=exc) from None
-            person = _person(raw, number)
-            if person.id in out:
-                raise RecordError(
-                    REGISTRY, "line {number}: {id} is registered twice", number=number, id=person.id
-                )
-            out[person.id] = person
+        person = _person(raw, number)
+        if person.id in out:
+            raise RecordError(
+                REGISTRY, "line {number}: {id} is registered twice", number=number, id=person.id
+            )
+        out[person.id] = person
     _CACHE[blob] = out
     if len(_CACHE) > 16:
         _CACHE.popitem(last=False)

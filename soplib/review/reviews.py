@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 import builtins
-import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from soplib.errors import InvalidInputError
+from soplib.ids import new_id
 from soplib.review.log import SessionHeader, TeamMember
 from soplib.review.ops import StartReview
 from soplib.review.records import read_header, read_sessions
@@ -75,7 +75,7 @@ class Reviews:
         title = title or f"Review of {len(ids)} SOP(s)"
         moment = now()
         day = local_day(moment, office_zone(read_profile(snap).time_zone))
-        session_id = f"R-{day.strftime('%Y%m%d')}-{secrets.token_hex(2).upper()}"
+        session_id = new_id("R", day, taken=lambda i: snap.exists(f"reviews/{i}/session.json"))
         op = StartReview(session_id, pinned, members, ref, title)
         self._store.apply(op, by=by, at=moment)
         return Review(self._store, session_id)

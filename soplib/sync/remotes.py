@@ -17,7 +17,6 @@ the next sync finishes the job.
 from __future__ import annotations
 
 import builtins
-import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sop_store.graph import have_common_history, is_ancestor, merges_only_in
+from sop_store.logs import get_logger
 from sop_store.remote import (
     Fetched,
     add_remote,
@@ -42,7 +42,7 @@ from soplib.values import Value
 if TYPE_CHECKING:
     from soplib.store import Store
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 ATTEMPTS = 5
 TAG_NAMESPACES = ("sop/", "review/", "audit/")
