@@ -15,9 +15,9 @@ Adding or changing messages (a "top-up")::
     # translate every empty msgstr in soplib/locale/id/LC_MESSAGES/soplib.po
     make catalogues    # compile; prints what is still untranslated
 
-After a git merge that left a ``.po`` in conflict, ``make catalogues`` rebuilds
-it from both sides (every translation either branch made is kept), then
-brings it up to date with the merged code; ``git add`` it after.
+After a merge that left a ``.po`` with conflict markers, ``make catalogues``
+rebuilds it from both sides (every translation either branch made is kept),
+then brings it up to date with the merged code; ``git add`` it after.
 
 The ``.po`` files are written sorted by message, with file names but no line
 numbers and a header that does not change from run to run, so a run on
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import ast
 import io
-import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -163,20 +162,30 @@ def merged(po: Path, lang: str, messages: Catalog) -> bytes:
 
 
 def both_sides(po: Path, lang: str) -> Catalog:
-    """The ``.po`` of a git merge in conflict: our side, plus every translation only their side has.
+    """The ``.po`` of a merge in conflict: our side, plus every translation only their side has.
 
     Two branches that each added messages (and translated them) conflict where the sorted entries
-    meet; the translations of both are kept, ours where both translated a message.
+    meet; the file's conflict markers say which lines are whose (``<<<<<<<`` ours ``=======``
+    theirs ``>>>>>>>``, and a base part after ``|||||||`` in git's diff3 style, dropped). The
+    translations of both sides are kept, ours where both translated a message.
     """
-    sides = []
-    for stage in (2, 3):  # git's index stages of a conflict: 2 ours, 3 theirs
-        shown = subprocess.run(
-            ["git", "show", f":{stage}:./{po.name}"], cwd=po.parent, capture_output=True, timeout=60
-        )
-        if shown.returncode != 0:
-            raise SystemExit(f"{po} has conflict markers but git has no sides for it: resolve it by hand")
-        sides.append(read_po(io.BytesIO(shown.stdout), locale=lang, domain=DOMAIN))
-    ours, theirs = sides
+    sides: tuple[list[bytes], list[bytes]] = ([], [])
+    where = "both"
+    for line in po.read_bytes().splitlines(keepends=True):
+        marker = line[:8]
+        if marker == b"<<<<<<< ":
+            where = "ours"
+        elif marker == b"||||||| " or line.rstrip(b"\r\n") == b"|||||||":
+            where = "base"
+        elif line.rstrip(b"\r\n") == b"=======":
+            where = "theirs"
+        elif marker == b">>>>>>> ":
+            where = "both"
+        elif where in ("both", "ours", "theirs"):
+            for side, name in zip(sides, ("ours", "theirs"), strict=True):
+                if where in ("both", name):
+                    side.append(line)
+    ours, theirs = (read_po(io.BytesIO(b"".join(side)), locale=lang, domain=DOMAIN) for side in sides)
     for message in theirs:
         mine = ours.get(message.id) if message.id else None
         if mine is None:

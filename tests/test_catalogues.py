@@ -476,7 +476,10 @@ def _po(entries: dict[str, str]) -> bytes:
     return render(catalog)
 
 
-def test_a_catalogue_in_merge_conflict_keeps_the_translations_of_both_branches(tmp_path: Path) -> None:
+@pytest.mark.parametrize("style", ["merge", "diff3"])
+def test_a_catalogue_in_merge_conflict_keeps_the_translations_of_both_branches(
+    tmp_path: Path, style: str
+) -> None:
     """Two branches that each added and translated a message: `make catalogues` resolves the .po."""
 
     def git(*args: str) -> subprocess.CompletedProcess[str]:
@@ -500,7 +503,8 @@ def test_a_catalogue_in_merge_conflict_keeps_the_translations_of_both_branches(t
         _po({"a message": "sebuah pesan", "c added here": "ditambah di sini", "z message": "pesan z"})
     )
     git("commit", "-qam", "ours")
-    assert git("merge", "other").returncode != 0 and b"<<<<<<< " in po_file.read_bytes()
+    assert git("-c", f"merge.conflictStyle={style}", "merge", "other").returncode != 0
+    assert b"<<<<<<< " in po_file.read_bytes() and (b"||||||| " in po_file.read_bytes()) == (style == "diff3")
     code = Catalog(domain="soplib")
     for message in ("a message", "b added there", "c added here"):  # "z message" is gone from the code
         code.add(message, locations=[("soplib/x.py", 1)])
