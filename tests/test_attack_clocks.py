@@ -11,10 +11,11 @@ lands on the wrong-clock commit: `coverage --as-of 2001-06-30` counted
 acknowledgements made in 2026, and `audit history --as-of` a date before the
 store existed returned the head.
 
-Expected defence: verify reports commit times that go backwards (a finding
-naming the commit); `--as-of` never includes a commit that history places after
-one already past the cutoff; a date before the store's first commit says the
-store (or the SOP) did not exist yet.
+Expected defence: verify reports commit times that go backwards, and ones
+later than the auditor's own clock (a finding naming the commit); `--as-of`
+never includes a commit that history places after one already past the cutoff;
+a date before the store's first commit says the store (or the SOP) did not
+exist yet.
 """
 
 from __future__ import annotations
@@ -147,6 +148,13 @@ def test_a_commit_from_a_clock_set_forward_is_reported(store: Path) -> None:
     forged = wrong_clock_ack(store, P2, FUTURE)
     ok(sop(store, "ack", P3, A, "--by", BY))  # written after the 2099 commit, with the right time
     only_clock_findings(assert_reported(store, [forged, head(store)]))
+
+
+def test_a_clock_set_forward_at_the_head_is_reported(store: Path) -> None:
+    """Nobody has written after the wrong-clock commit yet: no time goes backwards along the history,
+    but a commit dated in 2099 cannot have been written before the auditor's own clock says now."""
+    forged = wrong_clock_ack(store, P2, FUTURE)
+    only_clock_findings(assert_reported(store, [forged]))
 
 
 def test_a_clock_set_forward_hides_everything_after_it_from_as_of(store: Path) -> None:
