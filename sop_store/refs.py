@@ -106,10 +106,15 @@ class Refs:
         path = self.git_dir / name
         lock = path.with_name(path.name + ".lock")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError("cannot write {ref}: {reason}", ref=name, reason=exc.strerror or exc) from exc
-        fd = _create_ref_lock(lock)
+            fd = _create_ref_lock(lock)
+        except FileNotFoundError:  # a new ref folder (a new SOP's tags): made once, then locked
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    "cannot write {ref}: {reason}", ref=name, reason=exc.strerror or exc
+                ) from exc
+            fd = _create_ref_lock(lock)
         try:
             current = self.read(name)
             if current != old:
@@ -214,6 +219,8 @@ def _create_ref_lock(lock: Path) -> int:
                 lock.unlink(missing_ok=True)
                 continue
             time.sleep(0.01)
+        except FileNotFoundError:
+            raise  # the ref's folder does not exist yet: the caller makes it
         except OSError as exc:
             raise StoreError("cannot lock {path}: {reason}", path=lock, reason=exc.strerror) from exc
 
