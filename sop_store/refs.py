@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from sop_store.errors import ConflictError, StoreError
@@ -146,6 +147,20 @@ class Refs:
             raise StoreError("cannot delete {ref}: {reason}", ref=name, reason=exc.strerror or exc) from exc
         if name in self._packed():
             self._write_packed({k: v for k, v in self._packed().items() if k != name})
+
+    def delete_many(self, names: Iterable[str]) -> None:
+        """:meth:`delete` for many refs, ``packed-refs`` rewritten once."""
+        for name in names:
+            try:
+                (self.git_dir / name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    "cannot delete {ref}: {reason}", ref=name, reason=exc.strerror or exc
+                ) from exc
+        packed = self._packed()
+        if any(name in packed for name in names):
+            gone = set(names)
+            self._write_packed({k: v for k, v in packed.items() if k not in gone})
 
     def pack_new(self, refs: dict[str, str]) -> None:
         """Create many refs at once in ``packed-refs`` (none of them may exist yet): what a clone does.
