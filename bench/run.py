@@ -224,22 +224,23 @@ def build_store(path: Path, sops: int, commits: int) -> None:
             store.sops.update(sop_text(n, 2 + i // sops), base=1 + i // sops, by=ACTOR, message="revisi")
 
 
-def time_writes(store: Store, clone: Path, *, sops: int, repeat: int) -> tuple[float, float]:
+def time_writes(store: Store, clone: Path, *, sops: int, repeat: int, run_no: int = 0) -> tuple[float, float]:
     """Median ms of a new version by ``Store.update`` and by ``git commit -a``, interleaved.
 
     Each round writes the next SOP (round-robin, as the store was built) once
     each way, so a burst of load on this shared machine hits both sides alike.
     """
     ours, theirs = [], []
+    first = 1_000_000 * (run_no + 1)  # a new text in every round of every run
     for i in range(repeat + 3):
         n = (i * 7) % sops
         sop_id = f"BENCH-{n:03d}"
         base = store.sops.record(sop_id).latest.version  # what an editor's text names
         start = time.perf_counter()
-        store.sops.update(sop_text(n, 1_000_000 + i), base=base, by=ACTOR, message="revisi")
+        store.sops.update(sop_text(n, first + i), base=base, by=ACTOR, message="revisi")
         ours.append((time.perf_counter() - start) * 1000)
         md, record = clone / "sops" / f"BENCH-{n:03d}.md", clone / "sops" / f"BENCH-{n:03d}.json"
-        md.write_text(sop_text(n, 1_000_000 + i), encoding="utf-8")
+        md.write_text(sop_text(n, first + i), encoding="utf-8")
         record.write_text(record.read_text() + " ", encoding="utf-8")
         start = time.perf_counter()
         run(["git", "-C", str(clone), "commit", "-q", "-a", "-m", "revisi"])
@@ -272,7 +273,7 @@ def store_tier(folder: Path, *, sops: int, commits: int, repeat: int) -> dict[st
     print("store: timing writes, reads, history ...", flush=True)
     with Store.open(store_path) as store:
         # Three separate runs: the goal is met in three runs out of three, not on average.
-        runs = [time_writes(store, clone, sops=sops, repeat=repeat) for _ in range(3)]
+        runs = [time_writes(store, clone, sops=sops, repeat=repeat, run_no=k) for k in range(3)]
         r["write_runs"] = [list(run) for run in runs]
         r["write_ms"] = statistics.median(ours for ours, _ in runs)
         r["git_commit_ms"] = statistics.median(theirs for _, theirs in runs)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from sop_store.errors import ConflictError, Phrase, StoreError
@@ -106,10 +107,15 @@ class Refs:
         path = self.git_dir / name
         lock = path.with_name(path.name + ".lock")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError("cannot write {ref}: {reason}", ref=name, reason=exc.strerror or exc) from exc
-        fd = _create_ref_lock(lock)
+            fd = _create_ref_lock(lock)
+        except FileNotFoundError:  # a new ref folder (a new SOP's tags): made once, then locked
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    "cannot write {ref}: {reason}", ref=name, reason=exc.strerror or exc
+                ) from exc
+            fd = _create_ref_lock(lock)
         try:
             current = self.read(name)
             if current != old:
@@ -141,6 +147,20 @@ class Refs:
             raise StoreError("cannot delete {ref}: {reason}", ref=name, reason=exc.strerror or exc) from exc
         if name in self._packed():
             self._write_packed({k: v for k, v in self._packed().items() if k != name})
+
+    def delete_many(self, names: Iterable[str]) -> None:
+        """:meth:`delete` for many refs, ``packed-refs`` rewritten once."""
+        for name in names:
+            try:
+                (self.git_dir / name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    "cannot delete {ref}: {reason}", ref=name, reason=exc.strerror or exc
+                ) from exc
+        packed = self._packed()
+        if any(name in packed for name in names):
+            gone = set(names)
+            self._write_packed({k: v for k, v in packed.items() if k not in gone})
 
     def pack_new(self, refs: dict[str, str]) -> None:
         """Create many refs at once in ``packed-refs`` (none of them may exist yet): what a clone does.
@@ -214,6 +234,8 @@ def _create_ref_lock(lock: Path) -> int:
                 lock.unlink(missing_ok=True)
                 continue
             time.sleep(0.01)
+        except FileNotFoundError:
+            raise  # the ref's folder does not exist yet: the caller makes it
         except OSError as exc:
             raise StoreError("cannot lock {path}: {reason}", path=lock, reason=exc.strerror) from exc
 

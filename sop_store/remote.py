@@ -68,6 +68,19 @@ def validate_url(url: str) -> str:
     return text
 
 
+# A folder remote (a path or file://) has git start upload-pack / receive-pack right here, as the
+# user who syncs, in the remote repository: its hooks and the commands its config names would
+# run as that user. A store on a shared drive is someone else's config: run those two programs
+# with hooks off and no alternate-refs command (a server runs its own hooks, on the server).
+_LOCAL_SERVICE = "git -c core.hooksPath=/dev/null -c core.alternateRefsCommand=true"
+
+
+def _service(url: str, option: str, program: str) -> tuple[str, ...]:
+    """``--upload-pack=...`` / ``--receive-pack=...`` for a folder remote; nothing for a server."""
+    local = url.startswith(("file://", "/"))
+    return (f"{option}={_LOCAL_SERVICE} {program}",) if local else ()
+
+
 def redact_url(url: str) -> str:
     """``url`` with the password of its user part (``scheme://user:password@host``) replaced by ``***``.
 
@@ -163,7 +176,8 @@ def fetch(repo: Repository, url: str) -> Fetched:
     shadow = _Shadow(repo)
     try:
         done = GitRunner(repo.git_dir).run(
-            *_PROTOCOLS, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--",
+            *_PROTOCOLS, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc",
+            *_service(validate_url(url), "--upload-pack", "upload-pack"), "--",
             validate_url(url), f"+{BRANCH}:refs/soplib/main", "+refs/tags/*:refs/soplib/tags/*",
             git_dir=shadow.path, timeout=_TIMEOUT, die_with_us=True,
         )  # fmt: skip
@@ -202,7 +216,8 @@ def push(repo: Repository, url: str, *, main: str, expected: str | None, tags: d
         # not descend from it, and receive-pack refuses if main moved after it told us where it was.
         specs = [f"{main}:{BRANCH}", *(f"{sha}:refs/tags/{name}" for name, sha in sorted(tags.items()))]
         done = GitRunner(repo.git_dir).run(
-            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify", "--", validate_url(url), *specs,
+            *_PROTOCOLS, "push", "--atomic", "--porcelain", "--no-verify",
+            *_service(validate_url(url), "--receive-pack", "receive-pack"), "--", validate_url(url), *specs,
             git_dir=shadow.path, timeout=_TIMEOUT, die_with_us=True,
         )  # fmt: skip
     finally:

@@ -4,22 +4,26 @@ Commit times come from the computer that wrote them. One writer's clock is set
 back to 2001 (or forward to 2099) and records a perfectly well-formed
 acknowledgement; the others keep writing with the right time. (`faketime` is not
 available, so the wrong-clock commit is made with plumbing, exactly as soplib
-would have written it on that computer: record, index, chain head, trailers.)
+would have written it on that computer: record, index, chain head, trailers and
+the operation, so that verify's replay of it agrees and only its time is wrong.)
 Walking back from the head to "the first commit at or before the cutoff" then
 lands on the wrong-clock commit: `coverage --as-of 2001-06-30` counted
 acknowledgements made in 2026, and `audit history --as-of` a date before the
 store existed returned the head.
 
-Expected defence: verify reports commit times that go backwards (a finding
-naming the commit); `--as-of` never includes a commit that history places after
-one already past the cutoff; a date before the store's first commit says the
-store (or the SOP) did not exist yet.
+Expected defence: verify reports commit times that go backwards, and ones
+later than the auditor's own clock (a finding naming the commit); `--as-of`
+never includes a commit that history places after one already past the cutoff;
+a date before the store's first commit says the store (or the SOP) did not
+exist yet.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from attack_forge import (
@@ -42,6 +46,7 @@ from attack_kit import (
     sop,
     sop_file,
     staff_file,
+    verify,
 )
 
 A = "KPU-JAM-01"
@@ -84,10 +89,14 @@ def wrong_clock_ack(store: Path, staff: str, at: str) -> str:
         path[:-4] + ".ids": read(store, path[:-4] + ".ids") + f"{staff}\n".encode(),
         "acks/chain.json": dump({"count": int(record[0]), "last": record[9]}),
     }
+    # The operation as soplib records it (canonical JSON): verify replays it on the parent, as its
+    # actor at its author time, and gets this very tree, so nothing but the clock is wrong here.
+    op = {"content_sha256": last[4], "op": "ack", "sop": A, "staff": staff, "version": int(last[3])}
+    canonical = json.dumps(op, sort_keys=True, separators=(",", ":"))
     message = (
-        f"Acknowledge {A} by {staff}\n\nSop-Actor: {BY}\nSop-Action: ack\nSop-Acks: {record[0]}-{record[0]}\n"
+        f"Acknowledge {A} by {staff}\n\nSop-Actor: {BY}\nSop-Action: ack\n"
+        f"Sop-Op: {canonical}\nSop-Acks: {record[0]}-{record[0]}\n"
     )
-    assert message.split("\n\n", 1)[1].startswith("Sop-Actor") and "Sop-Acks" in message
     return forge(store, changes, like=last_commit(store, action="ack"), message=message, when=stamp(at))
 
 
@@ -107,11 +116,17 @@ def test_control_the_right_clock(store: Path) -> None:
     assert acknowledged(empty) == 0
 
 
+def only_clock_findings(data: dict[str, Any]) -> None:
+    """The forgery is soplib's own commit but for its time: the clock is all verify can object to."""
+    kinds = {f["kind"] for f in data["findings"]}
+    assert kinds and all(k.startswith("clock") for k in kinds), data["findings"]
+
+
 def test_a_commit_from_a_clock_set_back_is_reported(store: Path) -> None:
     forged = wrong_clock_ack(store, P2, PAST)
     ok(sop(store, "ack", P3, A, "--by", BY))  # the next writer's clock is right again
     after = head(store)
-    assert_reported(store, [forged, after])
+    only_clock_findings(assert_reported(store, [forged, after]))
 
 
 def test_as_of_a_date_the_wrong_clock_claims_counts_nothing_made_later(store: Path) -> None:
@@ -132,7 +147,14 @@ def test_audit_history_before_the_store_existed_says_so(store: Path) -> None:
 def test_a_commit_from_a_clock_set_forward_is_reported(store: Path) -> None:
     forged = wrong_clock_ack(store, P2, FUTURE)
     ok(sop(store, "ack", P3, A, "--by", BY))  # written after the 2099 commit, with the right time
-    assert_reported(store, [forged, head(store)])
+    only_clock_findings(assert_reported(store, [forged, head(store)]))
+
+
+def test_a_clock_set_forward_at_the_head_is_reported(store: Path) -> None:
+    """Nobody has written after the wrong-clock commit yet: no time goes backwards along the history,
+    but a commit dated in 2099 cannot have been written before the auditor's own clock says now."""
+    forged = wrong_clock_ack(store, P2, FUTURE)
+    only_clock_findings(assert_reported(store, [forged]))
 
 
 def test_a_clock_set_forward_hides_everything_after_it_from_as_of(store: Path) -> None:
@@ -152,9 +174,10 @@ def test_a_clock_set_forward_hides_everything_after_it_from_as_of(store: Path) -
 
 
 def test_control_the_wrong_clock_acknowledgement_is_well_formed(store: Path) -> None:
-    """Control for the forgery: the wrong-clock acknowledgement is well formed (the chain is intact)."""
-    wrong_clock_ack(store, P2, PAST)
+    """Control for the forgery: the wrong-clock acknowledgement is what soplib writes (its operation
+    replays to the same tree, the chain is intact); only its time is wrong."""
+    forged = wrong_clock_ack(store, P2, PAST)
     assert "acks/chain.json" in files(store)
-    result = sop(store, "audit", "verify", "--json")
-    findings = result.json()["findings"]
-    assert not [f for f in findings if f["kind"].startswith("ack-")], findings
+    data = verify(store)
+    only_clock_findings(data)
+    assert {f["subject"] for f in data["findings"]} == {forged}, data["findings"]

@@ -151,7 +151,7 @@ def test_input_files_named_like_options(world: World, name: str) -> None:
     assert world.sop("add", "--by", BY, "--", name).code == 0
     update = sop_file(world.root / "tmp", "KPU-OPT-02", step="Langkah kedua dari berkas berawalan minus.")
     _named(world.cwd, name, update.read_bytes())
-    assert world.sop("update", "-m", "x", "--by", BY, "--", name).code == 0
+    assert world.sop("update", "-m", "x", "--base", "1", "--by", BY, "--", name).code == 0
     csv_name = name.replace(".md", ".csv")
     _named(world.cwd, csv_name, staff_file(world.root / "tmp").read_bytes())
     assert world.sop("staff", "import", "--by", BY, "--", csv_name).code == 0

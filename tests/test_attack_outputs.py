@@ -52,6 +52,8 @@ from attack_kit import (
 )
 
 BY = "ani.pratiwi"
+APPROVER = "199001012015011004"  # the approver is named on the ratified SOP: registered staff (STAFF)
+IN_FORCE = "KPU-NTB-SOP-03"  # in the demo store: in force today, not acknowledged by everyone yet
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
@@ -85,10 +87,13 @@ unit: "\\r-2+3"
 """
 SESSION_TITLE, SESSION_REF = "=Evaluasi", "@BA 1/2026"
 REASON, NOTE, BRIEFING_TITLE = "-alasan", "=catatan umum", "+Sosialisasi"
+# The texts the CSV files carry. A session's title and reference are in none of them (the
+# worksheet names the SOP and version): every cell is still checked for formulas, so should
+# one ever carry them, a raw "=Evaluasi" fails the first check below.
 PAYLOADS = [
     *(text for person in STAFF[:3] for text in person[1:]),
     '=HYPERLINK("http://evil.example","judul")', "+SUM(1,2)", "\t=1+1", "\r-2+3",
-    SESSION_TITLE, SESSION_REF, REASON, NOTE, BRIEFING_TITLE,
+    REASON, NOTE, BRIEFING_TITLE,
 ]  # fmt: skip
 
 
@@ -111,7 +116,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     answers = [x for c in criteria for x in (f"--{c}", "yes")]
     ok(sop(store, "review", "evaluate", sid, "KPU-CSV-01", *answers, "--notes", NOTE, "--by", BY))
     ok(sop(store, "review", "outcome", sid, "KPU-CSV-01", "keep", "--reason", REASON, "--by", BY))
-    ok(sop(store, "review", "approve", sid, "--by", "lalu.ahmad"))
+    ok(sop(store, "review", "approve", sid, "--by", APPROVER))
     made = ok(sop(store, "briefing", "create", "--title", BRIEFING_TITLE, "--date", "2026-11-27",
                   "--sops", "KPU-CSV-01", "--by", BY))  # fmt: skip
     attendance = inputs / "hadir.csv"
@@ -244,8 +249,11 @@ def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
     good = target.read_bytes()
     assert len(good) > 200
     if force:
-        # the store moves on (a new anchor), so the new file would differ from the old one
-        ok(sop(demo, "audit", "anchor", "--by", BY))
+        # the store moves on (one more person acknowledges an SOP in force), so the register,
+        # the report and the pack's coverage would all differ from the old file
+        coverage = ok(sop(demo, "coverage", IN_FORCE, "--json")).json()
+        person = coverage["sops"][0]["outstanding"][0]
+        ok(sop(demo, "ack", person, IN_FORCE, "--by", person))
         args.append("--force")
     else:
         target.unlink()
@@ -275,14 +283,17 @@ def test_force_over_a_device_writes_through_it_and_never_replaces_it(
 ) -> None:
     """`-o /dev/null --force` must not turn the device into a file (a rename over it would, for everyone).
 
-    A private copy of /dev/null (same device numbers) in the test's folder stands in for it.
+    A private copy of /dev/null (same device numbers) in the test's folder stands in for it, under
+    the output's own name (the pack must be named ``*.zip``).
     """
     if os.geteuid() != 0:
         pytest.fail("making a device node needs root (CI runs as root)")
-    device = tmp_path / "null"
+    device = tmp_path / NAMES[output]
     os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     args = [a.format(out=device) for a in OUTPUTS[output]]
     result = sop(demo, *args, "--force")
     assert_clean_exit(result)
     assert stat.S_ISCHR(device.lstat().st_mode), "the device was replaced by a regular file"
-    assert {p.name for p in tmp_path.iterdir()} == {"null", "store"}, "a temporary file was left beside it"
+    assert {p.name for p in tmp_path.iterdir()} == {device.name, "store"}, (
+        "a temporary file was left beside it"
+    )

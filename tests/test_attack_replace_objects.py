@@ -80,13 +80,11 @@ class Signed:
 def template(tmp_path_factory: pytest.TempPathFactory) -> Signed:
     root = tmp_path_factory.mktemp("signed")
     key = keygen(root / "office_key", "sop-signing@kpu")
-    mine = allowed_signers(root / "auditor_allowed_signers", key, "sop-signing@kpu")
-    env = clean_env(SOP_SIGNING_KEY=str(key))
+    # The principals are the commits' actors: soplib (the store's first commit) and the writer.
+    mine = allowed_signers(root / "auditor_allowed_signers", key, f"soplib,{BY}")
+    env = clean_env(SOP_SIGNING_KEY=str(key))  # the writer signs every commit, from the first one on
     store = root / "store"
     ok(sop(store, "init", env=env))
-    # Today's soplib signs when the store's config says so; the new design when SOP_SIGNING_KEY does.
-    for name, value in [("gpg.format", "ssh"), ("user.signingKey", str(key)), ("commit.gpgSign", "true")]:
-        git(store, "config", name, value)
     inputs = root / "in"
     new = [str(sop_file(inputs, A)), str(sop_file(inputs, B, "Pengelolaan Arsip"))]
     ok(sop(store, "add", *new, "--by", BY, env=env))

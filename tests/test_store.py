@@ -525,3 +525,37 @@ def test_what_add_and_update_return_is_what_get_reads_back(store: Store) -> None
     assert reopened.sops.record("AB-01").latest.meta["editorial"] == {"reason": "ejaan", "by": "budi"}
     assert updated.record.editorial == {"reason": "ejaan", "by": "budi"}
     reopened.close()
+
+
+def test_many_new_sops_are_tagged_in_packed_refs_all_or_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sop_store.refs import Refs
+    from sop_store.store import BULK_TAGS
+
+    git = ["git", "--git-dir", str(store.path)]
+    texts = [MINIMAL.format(id=f"KPU-BULK-{n:03d}", title=f"Bulk {n}") for n in range(BULK_TAGS + 8)]
+    added = store.sops.add(texts, by=ACTOR)
+    # One packed-refs write, not a file (and folder) per tag; git reads them as any tag.
+    packed = (store.path / "packed-refs").read_text()
+    assert all(f"{added[0].commit} refs/tags/sop/{v.id}/v1\n" in packed for v in added)
+    assert not (store.path / "refs" / "tags" / "sop" / "KPU-BULK-000").exists()
+    listed = subprocess.run([*git, "tag", "-l", "sop/KPU-BULK-*"], capture_output=True, text=True, check=True)
+    assert len(listed.stdout.split()) == len(texts)
+    assert store.audit.verify().ok
+    # The branch that cannot move: the commit is not published, and none of its tags stay behind.
+    real = Refs.update
+
+    def refuse(self: Refs, name: str, new: str, *, old: str | None) -> None:
+        if name == "refs/heads/main":
+            raise StoreError("cannot write {ref}: {reason}", ref=name, reason="disk full")
+        real(self, name, new, old=old)
+
+    monkeypatch.setattr(Refs, "update", refuse)
+    more = [MINIMAL.format(id=f"KPU-MORE-{n:03d}", title=f"More {n}") for n in range(BULK_TAGS + 1)]
+    head = store.head()
+    with pytest.raises(StoreError, match="disk full"):
+        store.sops.add(more, by=ACTOR)
+    monkeypatch.setattr(Refs, "update", real)
+    assert store.head() == head and "KPU-MORE" not in (store.path / "packed-refs").read_text()
+    assert store.audit.verify().ok

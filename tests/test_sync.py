@@ -181,3 +181,48 @@ def test_a_remote_holding_another_store_or_a_readme_is_refused(tmp_path: Path, f
     after = subprocess.run(["git", "--git-dir", str(a), "rev-parse", "main"], capture_output=True, text=True)
     assert before.stdout == after.stdout
     assert file_server.git("other.git", "rev-parse", "main") != before.stdout
+
+
+def test_a_folder_remote_never_runs_its_own_hooks_as_the_user_who_syncs(
+    tmp_path: Path, file_server: Server
+) -> None:
+    # A store on a shared drive: whoever can write its folder could plant hooks (and an alternate-refs
+    # command) that git would run as each officer who pushes to or fetches from it.
+    from remotes import SECRETARY, office_store, published
+
+    office_store(tmp_path / "seed").close()
+    url = published(tmp_path / "seed", file_server)
+    marker = tmp_path / "pwned"
+    hooks = file_server.path() / "hooks"
+    for name in (
+        "pre-receive",
+        "update",
+        "post-receive",
+        "post-update",
+        "reference-transaction",
+        "push-to-checkout",
+    ):
+        (hooks / name).write_text(f'#!/bin/sh\necho {name} >> "{marker}"\n')
+        (hooks / name).chmod(0o755)
+    subprocess.run(
+        [
+            "git",
+            "--git-dir",
+            str(file_server.path()),
+            "config",
+            "core.alternateRefsCommand",
+            f"touch {marker}",
+        ],
+        check=True,
+    )
+    with Store.clone(url, tmp_path / "a") as a:
+        staff = [s.id for s in a.staff.list()]
+        a.acks.record(staff[0], "KPU-NTB-SOP-04", by=staff[0])
+        result = a.remotes.sync(by=SECRETARY)
+        assert result.pushed
+    assert not marker.exists(), marker.read_text()
+    # Plain git pushing there would have run them: the hooks are real.
+    subprocess.run(
+        ["git", "--git-dir", str(tmp_path / "a"), "push", "-q", url, "main:refs/heads/other"], check=True
+    )
+    assert "pre-receive" in marker.read_text()

@@ -40,20 +40,28 @@ def two_clones(tmp_path: Path, server: Server) -> tuple[Store, Store]:
 
 
 def test_a_push_rejected_because_the_remote_moved_integrates_again(
-    tmp_path: Path, file_server: Server
+    tmp_path: Path, daemon_server: Server
 ) -> None:
-    a, b = two_clones(tmp_path, file_server)
+    a, b = two_clones(tmp_path, daemon_server)
     staff = [s.id for s in a.staff.list()]
     a.acks.record(staff[0], SOP, by=staff[0])
     b.acks.record(staff[1], SOP, by=staff[1])
     # B's work waits on the server beside main; the hook makes it main during A's first push.
     subprocess.run(
-        ["git", "--git-dir", str(tmp_path / "b"), "push", "-q", file_server.url(), "main:refs/heads/pending"],
+        [
+            "git",
+            "--git-dir",
+            str(tmp_path / "b"),
+            "push",
+            "-q",
+            daemon_server.url(),
+            "main:refs/heads/pending",
+        ],
         check=True,
     )
     calls = tmp_path / "calls"
     hook(
-        file_server,
+        daemon_server,
         f'echo x >> "{calls}"\n'
         f'if [ "$(wc -l < "{calls}")" -eq 1 ]; then git update-ref refs/heads/main refs/heads/pending; fi\n',
     )
@@ -61,7 +69,7 @@ def test_a_push_rejected_because_the_remote_moved_integrates_again(
     assert result.pushed and result.attempts == 2 and result.integrated == "merged"
     assert len(calls.read_text().split()) == 2
     b.remotes.sync(by=SECRETARY)
-    assert a.head() == b.head() == file_server.git("office.git", "rev-parse", "main").strip()
+    assert a.head() == b.head() == daemon_server.git("office.git", "rev-parse", "main").strip()
     for store in (a, b):
         assert {r.staff for r in store.acks.list()} == {staff[0], staff[1]}
         report = store.audit.verify()
@@ -69,15 +77,15 @@ def test_a_push_rejected_because_the_remote_moved_integrates_again(
 
 
 def test_a_remote_that_keeps_moving_is_given_up_after_a_few_attempts(
-    tmp_path: Path, file_server: Server
+    tmp_path: Path, daemon_server: Server
 ) -> None:
-    a, _ = two_clones(tmp_path, file_server)
+    a, _ = two_clones(tmp_path, daemon_server)
     a.acks.record(READER, SOP, by=READER)
     before = a.head()
     calls = tmp_path / "calls"
     # Someone commits (with plain git) every time we push.
     hook(
-        file_server,
+        daemon_server,
         f'echo x >> "{calls}"\n'
         'tree=$(git rev-parse "refs/heads/main^{tree}")\n'
         "export GIT_AUTHOR_NAME=x GIT_AUTHOR_EMAIL=x@x GIT_COMMITTER_NAME=x GIT_COMMITTER_EMAIL=x@x\n"
@@ -92,11 +100,11 @@ def test_a_remote_that_keeps_moving_is_given_up_after_a_few_attempts(
     assert a.head() != before
 
 
-def test_a_push_the_server_declines_is_one_error_not_a_retry(tmp_path: Path, file_server: Server) -> None:
-    a, _ = two_clones(tmp_path, file_server)
+def test_a_push_the_server_declines_is_one_error_not_a_retry(tmp_path: Path, daemon_server: Server) -> None:
+    a, _ = two_clones(tmp_path, daemon_server)
     a.acks.record(READER, SOP, by=READER)
     calls = tmp_path / "calls"
-    hook(file_server, f'echo x >> "{calls}"\necho "pushes are closed for the audit week" >&2\nexit 1\n')
+    hook(daemon_server, f'echo x >> "{calls}"\necho "pushes are closed for the audit week" >&2\nexit 1\n')
     with pytest.raises(StoreError) as caught:
         a.remotes.sync(by=SECRETARY)
     assert "declined" in str(caught.value) or "closed for the audit week" in str(caught.value)

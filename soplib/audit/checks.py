@@ -5,12 +5,17 @@ clocks, tags, the records as they stand, the acknowledgement chain, anchors and 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from sop_store import BRANCH, GitRunner, anomalies
 from soplib.audit.verify import AuditContext, Finding
+from soplib.clock import now
 from soplib.errors import SopError
 
 _MAX_FSCK_LINES = 20
+# How far ahead of this computer's clock a commit may be dated: offices' clocks disagree by minutes,
+# a zone set wrong by hours; a day more is a clock that was wrong (or a date that was forged).
+_FUTURE_GRACE = timedelta(days=1)
 # Tag namespaces soplib owns: a tag there that no commit created is a finding.
 OWN_TAG_PREFIXES = ("sop/", "audit/", "review/")
 
@@ -51,7 +56,25 @@ def check_fsck(ctx: AuditContext) -> Iterator[Finding]:
 
 
 def check_times(ctx: AuditContext) -> Iterator[Finding]:
-    """Commit times never go backwards along the history (a wrong clock, or a forged date)."""
+    """Commit times never go backwards along the history, nor lie ahead of this computer's clock.
+
+    A commit dated in the future at the head has no later commit to go backwards
+    from until someone writes again; the auditor's clock is the one reference left.
+    """
+    current = now()
+    ahead = [c for c in ctx.commits if max(c.committer_time, c.author_time) > current + _FUTURE_GRACE]
+    if ahead:
+        first, more = ahead[0], len(ahead) - 1
+        dated = max(first.committer_time, first.author_time)
+        yield Finding(
+            "clock-future",
+            first.sha,
+            f"commit {first.short} is dated {dated:%Y-%m-%d %H:%M:%S}Z, "
+            f"later than this computer's clock ({current:%Y-%m-%d %H:%M:%S}Z)"
+            + (f", and so are {more} later commits" if more else "")
+            + ": a clock was wrong or a date was forged; questions about dates around it rest on history "
+            "order, not on its time",
+        )
     times = {c.sha: c.committer_time for c in ctx.commits}
     # The author time is the one replay applies the operation at: the date records carry. soplib writes
     # it equal to the committer time; set back on its own, it backdates what the commit recorded.

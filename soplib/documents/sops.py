@@ -218,8 +218,8 @@ class Sops:
         )
         applied = self._store.apply(op, by=by)
         version, parsed = applied.result
-        snap = self._store.snapshot(applied.commit)
-        return self._version(read_record(snap, version.sop), version.version, parsed)
+        # What the commit staged: the new version is current, and its tag names that commit.
+        return SopVersion(version.sop, version.version, "current", version, applied.commit, parsed)
 
     # -- reading -----------------------------------------------------------------------
 
