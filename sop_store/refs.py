@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sop_store.errors import ConflictError, Phrase, StoreError
@@ -116,7 +116,8 @@ class Refs:
                     "cannot write {ref}: {reason}", ref=name, reason=exc.strerror or exc
                 ) from exc
             fd = _create_ref_lock(lock)
-        try:
+
+        def unmoved() -> None:
             current = self.read(name)
             if current != old:
                 raise ConflictError(
@@ -125,31 +126,16 @@ class Refs:
                     old=old or Phrase("nothing"),
                     found=current,
                 )
-            write_all(fd, (new + "\n").encode())
-            os.close(fd)
-            fd = -1
-            os.replace(lock, path)
-        except BaseException as exc:
-            if fd >= 0:
-                os.close(fd)
-            lock.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise StoreError(
-                    "cannot write {ref}: {reason}", ref=name, reason=exc.strerror or exc
-                ) from exc
-            raise
+
+        _commit_lock(fd, lock, path, (new + "\n").encode(), what=name, check=unmoved)
 
     def delete(self, name: str) -> None:
         """Remove a ref: its loose file, and its line in ``packed-refs`` (where a clone puts its tags)."""
-        try:
-            (self.git_dir / name).unlink(missing_ok=True)
-        except OSError as exc:
-            raise StoreError("cannot delete {ref}: {reason}", ref=name, reason=exc.strerror or exc) from exc
-        if name in self._packed():
-            self._write_packed({k: v for k, v in self._packed().items() if k != name})
+        self.delete_many((name,))
 
     def delete_many(self, names: Iterable[str]) -> None:
         """:meth:`delete` for many refs, ``packed-refs`` rewritten once."""
+        names = tuple(names)
         for name in names:
             try:
                 (self.git_dir / name).unlink(missing_ok=True)
@@ -180,22 +166,9 @@ class Refs:
         path = self.git_dir / "packed-refs"
         lock = path.with_name("packed-refs.lock")
         fd = _create_ref_lock(lock)
-        try:
-            text = "# pack-refs with: peeled fully-peeled sorted \n"
-            text += "".join(f"{sha} {name}\n" for name, sha in sorted(refs.items()))
-            write_all(fd, text.encode())
-            os.close(fd)
-            fd = -1
-            os.replace(lock, path)
-        except BaseException as exc:
-            if fd >= 0:
-                os.close(fd)
-            lock.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise StoreError(
-                    "cannot write {path}: {reason}", path=path, reason=exc.strerror or exc
-                ) from exc
-            raise
+        text = "# pack-refs with: peeled fully-peeled sorted \n"
+        text += "".join(f"{sha} {name}\n" for name, sha in sorted(refs.items()))
+        _commit_lock(fd, lock, path, text.encode(), what=str(path))
 
     def remove_lock(self, name: str, commit: str) -> bool:
         """Delete ``<ref>.lock`` if a dead writer of ``commit`` left it (empty, or naming ``commit``).
@@ -214,6 +187,30 @@ class Refs:
             return False
         lock.unlink(missing_ok=True)
         return True
+
+
+def _commit_lock(
+    fd: int, lock: Path, path: Path, data: bytes, *, what: str, check: Callable[[], None] | None = None
+) -> None:
+    """git's lock-file protocol, second half: ``data`` written to the held ``lock``, renamed over ``path``.
+
+    ``check`` runs first, under the lock (a compare-and-swap's comparison). On
+    any failure the lock is removed and ``path`` is left as it was.
+    """
+    try:
+        if check is not None:
+            check()
+        write_all(fd, data)
+        os.close(fd)
+        fd = -1
+        os.replace(lock, path)
+    except BaseException as exc:
+        if fd >= 0:
+            os.close(fd)
+        lock.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise StoreError("cannot write {ref}: {reason}", ref=what, reason=exc.strerror or exc) from exc
+        raise
 
 
 def _create_ref_lock(lock: Path) -> int:

@@ -186,14 +186,7 @@ def forge(
     is given), the committer is soplib's; ``main`` moves by compare-and-swap.
     """
     base = parent or head(store)
-    tree_files = files(store, base)
-    for path, data in changes.items():
-        if data is None:
-            assert path in tree_files, f"{path} is not in the store"
-            del tree_files[path]
-        else:
-            tree_files[path] = blob(store, data)
-    tree = write_tree(store, tree_files)
+    tree = _changed_tree(store, base, changes)
     sha = make_commit(
         store,
         tree,
@@ -205,6 +198,18 @@ def forge(
     if move:
         git(store, "update-ref", "refs/heads/main", sha, base)
     return sha
+
+
+def _changed_tree(store: Path, commit: str, changes: Mapping[str, bytes | None]) -> str:
+    """The tree of ``commit`` with ``changes`` applied (path -> bytes, None deletes)."""
+    tree_files = files(store, commit)
+    for path, data in changes.items():
+        if data is None:
+            assert path in tree_files, f"{path} is not in the store"
+            del tree_files[path]
+        else:
+            tree_files[path] = blob(store, data)
+    return write_tree(store, tree_files)
 
 
 def _rewritten(store: Path, commit: str, tree: str, parent: str, committer_when: int | None) -> str:
@@ -229,14 +234,7 @@ def amend(store: Path, changes: Mapping[str, bytes | None]) -> str:
     """
     top = head(store)
     parent = git(store, "rev-parse", "--verify", f"{top}^1")
-    tree_files = files(store, top)
-    for path, data in changes.items():
-        if data is None:
-            assert path in tree_files, f"{path} is not in the store"
-            del tree_files[path]
-        else:
-            tree_files[path] = blob(store, data)
-    sha = _rewritten(store, top, write_tree(store, tree_files), parent, None)
+    sha = _rewritten(store, top, _changed_tree(store, top, changes), parent, None)
     git(store, "update-ref", "refs/heads/main", sha, top)
     return sha
 
