@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,14 +9,15 @@ import click
 
 from soplib.cli.evidence import minutes, worksheet
 from soplib.cli.main import SopSubGroup, by_option, json_option, open_store
-from soplib.cli.output import DATE, diff_format_option, emit_diff, emit_json, empty, success, table
+from soplib.cli.output import DATE, emit_json, success
+from soplib.cli.review_run import run
+from soplib.cli.review_views import diff_, list_, log, status
 from soplib.i18n import N_, _
 from soplib.labels import label
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from soplib.documents.model import Item, SopDocument
     from soplib.review.session import Review
 
 # The evaluation options, in worksheet order: option name -> library criterion name.
@@ -95,66 +95,6 @@ def start(
         list(sop_ids), all_active=all_active, team=_team(team), ref=ref, by=by, title=title
     )
     click.echo(session.id)
-
-
-@review.command("list")
-@json_option
-@click.pass_context
-def list_(ctx: click.Context, as_json: bool) -> None:
-    """Every review session: id, status, title, SOPs."""
-    sessions = open_store(ctx).reviews.list()
-    if as_json:
-        emit_json([s.to_json() for s in sessions])
-        return
-    if not sessions:
-        empty(_("no review sessions yet; start one with `sop review start`"))
-        return
-    table(
-        _("Review sessions"),
-        [_("id"), _("status"), _("started"), _("by"), _("title"), _("SOPs")],
-        [
-            [
-                s.id,
-                label("session_status", s.status),
-                s.started_at.date().isoformat(),
-                s.started_by,
-                s.title,
-                " ".join(s.pinned),
-            ]
-            for s in sessions
-        ],
-    )
-
-
-@review.command()
-@click.argument("session_id")
-@json_option
-@click.pass_context
-def status(ctx: click.Context, session_id: str, as_json: bool) -> None:
-    """Per SOP: outcome, decided and undecided counts, undecided keys."""
-    session = _session(ctx, session_id)
-    header, rows = session.header(), session.status()
-    if as_json:
-        emit_json({"session": header.to_json(), "sops": [r.to_json() for r in rows]})
-        return
-    click.echo(f"{header.id} ({label('session_status', header.status)}): {header.title} [{header.ref}]")
-    table(
-        None,
-        ["sop", "version", "outcome", "decided", "undecided", "added", "evaluated", "undecided keys"],
-        [
-            [
-                r.sop,
-                "new" if r.proposed else r.version,
-                r.outcome or ("new" if r.proposed else "-"),
-                r.decided,
-                len(r.undecided),
-                r.added,
-                "yes" if r.evaluated else "no",
-                " ".join(r.undecided),
-            ]
-            for r in rows
-        ],
-    )
 
 
 @review.command()
@@ -365,34 +305,6 @@ def evaluate(
     success(_("#{seq}: evaluation of {sop} recorded ({yes} of 7 Ya)", seq=entry.seq, sop=sop_id, yes=yes))
 
 
-@review.command("diff")
-@click.argument("session_id")
-@click.argument("sop_id", required=False)
-@diff_format_option
-@click.pass_context
-def diff_(
-    ctx: click.Context, session_id: str, sop_id: str | None, fmt: str, output: Path | None, force: bool
-) -> None:
-    """The proposed changes: each pinned SOP against its preview (with the decisions applied)."""
-    from soplib.documents.diff import unified
-
-    session = _session(ctx, session_id)
-    diffs = session.diff(sop_id)
-    texts = []
-    if fmt == "unified":
-        for d in diffs:
-            old = "" if d.old_label == "(new)" else session.pinned(d.sop_id).text
-            new = session.preview(d.sop_id).text
-            texts.append(
-                unified(
-                    old, new, old_label=f"{d.sop_id} {d.old_label}", new_label=f"{d.sop_id} {d.new_label}"
-                )
-            )
-    emit_diff(
-        diffs, fmt=fmt, title=f"Review {session.id}", unified_text="".join(texts), output=output, force=force
-    )
-
-
 @review.command()
 @click.argument("session_id")
 @click.option(
@@ -448,177 +360,7 @@ def abandon(ctx: click.Context, session_id: str, reason: str | None, by: str) ->
     success(_("{id} abandoned", id=header.id))
 
 
-def _action(entry_type: str, action: str) -> str:
-    # An outcome entry's action is an SOP's outcome (revise ...); a decision's, an item's (keep ...).
-    return label("outcome" if entry_type == "outcome" else "item_action", action)
-
-
-@review.command()
-@click.argument("session_id")
-@json_option
-@click.pass_context
-def log(ctx: click.Context, session_id: str, as_json: bool) -> None:
-    """Every recorded entry of a session, superseded decisions included."""
-    entries = _session(ctx, session_id).log()
-    if as_json:
-        emit_json([e.to_json() for e in entries])
-        return
-    table(
-        None,
-        ["#", _("when"), _("by"), _("type"), _("sop"), _("key"), _("action"), _("reason")],
-        [
-            [
-                e.seq, e.when.isoformat() if e.when else "", e.by, label("entry", e.type),
-                getattr(e, "sop", ""),
-                getattr(e, "key", None) or getattr(e, "after", None) or getattr(e, "section", None) or "",
-                _action(e.type, a) if (a := getattr(e, "action", "")) else "",
-                getattr(e, "reason", None) or "",
-            ]
-            for e in entries
-        ],
-    )  # fmt: skip
-
-
-# -- the interactive walk --------------------------------------------------------------
-
-
-class _EndOfInput(Exception):
-    """Standard input ended: stop as a quit does (what was answered stays recorded)."""
-
-
-def _show(session: Review, doc: SopDocument, item: Item, remaining: int) -> None:
-    index = doc.items.index(item)
-    click.echo("")
-    click.secho(_("{id} {key} ({n} undecided)", id=doc.id, key=item.key, n=remaining), bold=True)
-    if index > 0:
-        click.echo(f"    {doc.items[index - 1].key}: {doc.items[index - 1].text}")
-    click.secho(f"  > {item.key}: {item.text}", fg="yellow")
-    decision = session.decision(doc.id, item.key)
-    if decision is not None and decision.action == "replace" and decision.text:
-        click.secho("    " + _("proposed: {text}", text=decision.text), fg="green")
-    if index + 1 < len(doc.items):
-        click.echo(f"    {doc.items[index + 1].key}: {doc.items[index + 1].text}")
-
-
-def _read(prompt: str) -> str:
-    # Not click.prompt: it turns both Ctrl-C and the end of input into "Aborted!".
-    # Ctrl-C stays an interruption (exit 130); the end of input is a quit.
-    click.echo(prompt + ": ", nl=False)
-    line = sys.stdin.readline()
-    if not line:
-        click.echo("")
-        raise _EndOfInput
-    return line.strip()
-
-
-def _ask(prompt: str) -> str:
-    while True:
-        value = _read(prompt)
-        if value:
-            return value
-        click.echo("  " + _("(required)"))
-
-
-def _choices() -> str:
-    return _("[k]eep, [r]emove, [c]hange (replace), [a]dd after, [s]kip, [q]uit, [?] help")
-
-
-def _help() -> str:
-    return "\n".join(
-        [
-            _("k - keep this step as it is"),
-            _("r - remove this step (asks for a reason)"),
-            _("c - change: replace the wording (asks for the new text and a reason)"),
-            _("a - add a new step after this one (asks for the text and a reason); then decide this one"),
-            _("s - skip: leave undecided for now"),
-            _("q - quit; everything answered so far is recorded, run again to resume"),
-        ]
-    )
-
-
-def _walk_item(session: Review, doc: SopDocument, item: Item, remaining: int, by: str) -> bool:
-    """Ask about one item until it is decided or skipped; False when the person quits."""
-    from soplib.errors import InvalidInputError
-
-    _show(session, doc, item, remaining)
-    while True:
-        answer = _read(_("Decide {key}: {choices}", key=item.key, choices=_choices())).lower()
-        try:
-            if answer in ("k", "keep"):
-                session.keep(doc.id, item.key, by=by)
-                return True
-            if answer in ("r", "remove"):
-                session.remove(doc.id, item.key, by=by, reason=_ask(_("Reason for removing")))
-                return True
-            if answer in ("c", "change", "replace"):
-                text = _ask(_("New text"))
-                session.replace(doc.id, item.key, text=text, reason=_ask(_("Reason")), by=by)
-                return True
-            if answer in ("a", "add"):
-                text = _ask(_("Text of the new step"))
-                session.add(doc.id, after=item.key, text=text, reason=_ask(_("Reason for adding")), by=by)
-                click.echo("  " + _("added after {key}; now decide {key} itself", key=item.key))
-                continue
-            if answer in ("s", "skip"):
-                return True
-            if answer in ("q", "quit"):
-                return False
-        except InvalidInputError as exc:
-            from soplib.i18n import translator
-
-            click.echo("  " + exc.localized(translator()))
-            continue
-        click.echo(_help())
-
-
-@review.command()
-@click.argument("session_id")
-@click.argument("sop_id")
-@by_option
-@click.pass_context
-def run(ctx: click.Context, session_id: str, sop_id: str, by: str) -> None:
-    """Walk through the undecided items of an SOP one at a time (like `git add -p`)."""
-    from soplib.errors import NotAllowedError, RefusedError
-
-    session = _session(ctx, session_id)
-    header = session.header()
-    if not header.is_member(by):
-        raise NotAllowedError(
-            "{actor} is not on the team of session {id}; only team members record decisions",
-            actor=by,
-            id=session.id,
-        )
-    doc = session.pinned(sop_id)
-    current = {s.sop: s for s in session.status()}.get(sop_id)
-    if current is not None and current.outcome is None:
-        session.outcome(sop_id, "revise", by=by)
-        click.echo(_("outcome of {sop} set to revise (step by step review)", sop=sop_id))
-    elif current is not None and current.outcome != "revise":
-        raise RefusedError(
-            "{sop} has outcome {outcome}; record outcome revise to review its steps",
-            sop=sop_id,
-            outcome=current.outcome,
-        )
-    undecided = session.undecided(sop_id)
-    if not undecided:
-        success(_("every item of {sop} is decided", sop=sop_id))
-        return
-    by_key = {i.key: i for i in doc.items}
-    try:
-        for n, key in enumerate(undecided):
-            if not _walk_item(session, doc, by_key[key], len(undecided) - n, by):
-                break
-    except _EndOfInput:
-        click.echo(_("end of input: stopping here"))
-    left = session.undecided(sop_id)
-    if left:
-        click.echo(
-            _("{n} item(s) still undecided; run again to resume: {keys}", n=len(left), keys=" ".join(left))
-        )
-    else:
-        success(
-            _("every item of {sop} is decided; see `sop review diff {id} {sop}`", sop=sop_id, id=session.id)
-        )
-
+for command in (run, list_, status, diff_, log):
+    review.add_command(command)
 
 COMMANDS = [review]
