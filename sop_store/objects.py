@@ -20,6 +20,7 @@ import contextlib
 import os
 import re
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ try:  # CPython's own SHA-1: importing hashlib loads OpenSSL, a few ms `sop show
     from _sha1 import sha1 as _small_sha1  # type: ignore[import-not-found,unused-ignore]  # no stubs
 except ImportError:  # pragma: no cover - a Python built without it
     _small_sha1 = None  # type: ignore[assignment,unused-ignore]
+RECENT_LIMIT = 16 * 1024 * 1024  # bytes of packed objects kept once read (one store)
 _SMALL = 16 * 1024  # OpenSSL's SHA-1 is several times faster on big objects: hashlib from here up
 
 
@@ -96,6 +98,10 @@ class ObjectStore:
         self.path = objects
         self._root = str(objects)
         self._packs: Any = None  # gitdb's PackedDB, opened on the first packed read
+        # Packed objects read lately, checked: an old version is a chain of deltas that gitdb
+        # resolves in Python (dozens of steps), and the same trees are read by every snapshot.
+        self._recent: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._recent_bytes = 0
 
     def close(self) -> None:
         self._release_packs()
@@ -180,6 +186,10 @@ class ObjectStore:
     def _read_packed(self, sha: str) -> tuple[str, bytes] | None:
         from gitdb.exc import BadObject
 
+        cached = self._recent.get(sha)
+        if cached is not None:
+            self._recent.move_to_end(sha)
+            return cached
         packs = self._packed_db()
         if packs is None:
             return None
@@ -187,7 +197,9 @@ class ObjectStore:
         for attempt in (0, 1):
             try:
                 stream = packs.stream(binsha)
-                return self._checked(sha, stream.type.decode("ascii", "replace"), stream.read())
+                found = self._checked(sha, stream.type.decode("ascii", "replace"), stream.read())
+                self._remember(sha, found)
+                return found
             except BadObject:
                 if attempt:
                     return None
@@ -202,6 +214,16 @@ class ObjectStore:
                     reason=exc,
                 ) from exc
         return None
+
+    def _remember(self, sha: str, found: tuple[str, bytes]) -> None:
+        size = len(found[1])
+        if size > RECENT_LIMIT // 16:
+            return
+        self._recent[sha] = found
+        self._recent_bytes += size
+        while self._recent_bytes > RECENT_LIMIT:
+            _, (_, old) = self._recent.popitem(last=False)
+            self._recent_bytes -= len(old)
 
     def refresh(self) -> None:
         """Forget the packs seen so far (after packing merged some away)."""
