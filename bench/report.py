@@ -281,8 +281,8 @@ FIXES = """
   objects, trees, commit and 500 tags costs about as much again. 0.5x of git
   would mean storing unchecked text, which a record that is the authority
   cannot do; an import is done once per office.
-- **Recording a version, not met reliably.** Four runs of the store tier on
-  30 November gave 0.30-0.31, 0.44-0.49 and 0.36-0.38 (three runs each), and
+- **Recording a version, not met reliably.** Three runs of the store tier on
+  30 November gave 0.30-0.31, 0.44-0.49 and 0.36-0.38 (three timings each), and
   the same loop on an older copy of the store 0.22-0.24, with `git commit -a`
   steady at 9-13 ms. soplib's own work is about 2.2 ms of CPU (parsing the new
   text 0.3 ms, the record and its JSON, two trees, the commit); the rest is
