@@ -15,23 +15,25 @@ import time
 from pathlib import Path
 
 from soplib import Store
-from soplib.verify import CHECKS, verify
+from soplib.audit.verify import default_checks, verify
 
+BY = "197605142002121003"
 BODY = "---\nid: {id}\ntitle: SOP {id}\nreview_interval_months: 12\n---\n# Prosedur\n\n{steps}"
 
 
 def build(path: Path, sops: int, commits: int) -> Store:
     store = Store.init(path)
     ids = [f"KPU-{i:04d}" for i in range(sops)]
-    store.add(
+    store.sops.add(
         [BODY.format(id=i, steps="".join(f"{n}. Langkah {n}.\n" for n in range(1, 9))) for i in ids],
-        by="bench",
+        by=BY,
     )
     rng = random.Random(7)
     for n in range(commits):
         sop_id = rng.choice(ids)
-        text = store.text(sop_id).decode() + f"{n + 10}. Langkah tambahan {n}.\n"
-        store.update(text, by="bench", message=f"revisi {n}")
+        base = store.sops.record(sop_id).latest.version
+        text = store.sops.text(sop_id).decode() + f"{n + 10}. Langkah tambahan {n}.\n"
+        store.sops.update(text, base=base, by=BY, message=f"revisi {n}")
     return store
 
 
@@ -45,7 +47,7 @@ def main() -> None:
         t0 = time.perf_counter()
         report = verify(store)
         print(f"verify: {time.perf_counter() - t0:.2f} s, ok={report.ok}, {report.versions} versions")
-        for check in CHECKS:
+        for check in default_checks():
             t0 = time.perf_counter()
             verify(store, checks=[check])
             print(f"  {check.__name__:<18} {time.perf_counter() - t0:.3f} s")

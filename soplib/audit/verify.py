@@ -1,7 +1,7 @@
 """Verification of a store: can an auditor trust the record?
 
 :func:`verify` reads the history of ``main`` once and runs every check in
-:data:`CHECKS` over it. The heart is the replay (:mod:`.replay`): every commit
+:func:`default_checks` over it. The heart is the replay (:mod:`.replay`): every commit
 carries the operation it performed, and applying that operation again to the
 commit's parent must give the commit's tree and message exactly. A change that
 no operation makes under the rules (a record edited or deleted, a file added in
@@ -121,7 +121,8 @@ def history(repo: Repository, head: str | None, *, limit: int = 10_000_000) -> l
     return order
 
 
-def _checks() -> list[Check]:
+def default_checks() -> list[Check]:
+    """Every check verify runs, in order (the replay third); pass some of them as ``checks=`` to time one."""
     from soplib.audit import checks, replay, signatures
 
     return [
@@ -176,7 +177,7 @@ def verify(
         require_signatures=require_signatures,
     )
     findings: list[Finding] = []
-    run = _checks() if checks is None else list(checks)
+    run = default_checks() if checks is None else list(checks)
     for check in run:
         findings.extend(check(ctx))
     facts = ctx.facts
