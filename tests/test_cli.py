@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -227,7 +228,15 @@ def test_demo_builds_a_store(tmp_path: Path) -> None:
     with Store.open(target) as store:
         assert set(store.sops.ids()) >= {p.stem for p in demo_files()}
         assert store.sops.get("KPU-NTB-SOP-04").version == 2
+        # Word in: the demo writes an old SOP as the office's .docx and imports it with its history.
+        imported = store.sops.get("KPU-NTB-SOP-06")
+        declared = imported.document.front.declared
+        assert declared is not None and declared.made == date(2018, 7, 2) and len(declared.revised) == 2
+        assert imported.record.message == "Imported from Word: SOP Pengelolaan Arsip Dinamis.docx"
+        assert [i.key for i in imported.document.body_items] == [f"prosedur/{n}" for n in (1, 2, 3, 4)]
         assert store.audit.verify().ok
+    assert (tmp_path / "demo-word" / "SOP Pengelolaan Arsip Dinamis.docx").is_file()
+    assert "imported KPU-NTB-SOP-06 v1: made 2018-07-02, revised 2 times" in r.output
     again = CliRunner().invoke(main, ["demo", "--dir", str(target)])
     assert again.exit_code == 1 and "is not empty" in again.output
 

@@ -20,6 +20,7 @@ import click
 
 from soplib.cli.demo_audit import step_audit, step_evidence
 from soplib.cli.demo_sync import step_sync
+from soplib.cli.demo_word import step_word
 from soplib.cli.main import SopCommand
 from soplib.cli.output import console, table
 from soplib.i18n import N_, _
@@ -112,9 +113,13 @@ def step_foundation(store_path: Path) -> None:
                 version=v2.version,
             )
         )
+        from soplib.clock import office_zone
+
+        zone = office_zone(profile.time_zone)  # stored in UTC, shown in the office's time (WITA)
         for v in store.sops.history("KPU-NTB-SOP-04"):
             action = label("action", v.action)
-            click.echo(f"  v{v.version}  {v.created:%Y-%m-%d %H:%M} UTC  {v.by}  {action}  {v.message}")
+            when = f"{v.created.astimezone(zone):%Y-%m-%d %H:%M} {profile.zone_label}"
+            click.echo(f"  v{v.version}  {when}  {v.by}  {action}  {v.message}")
         try:
             store.sops.update(text, base=1, by=CHAIR, message="dari versi lama")
         except Exception as exc:
@@ -326,6 +331,7 @@ STEPS: list[Callable[[Path], None]] = [
     step_foundation,
     step_review,
     step_internalisation,
+    step_word,
     step_reliability,
     step_sync,
     step_evidence,

@@ -1,0 +1,112 @@
+"""The demo's part on Word: an SOP the office keeps only as a .docx comes in with its real history.
+
+The archive SOP (KPU-NTB-SOP-06) has lived in Word since 2018: made, revised
+twice, ratified by the secretary then in office. The demo writes that document
+in the SOP AP layout (as `sop export` does), then imports it as `sop import`
+does: the mapping report says what was taken from where and what was left
+out, and the history shows the declared facts beside the store's own record.
+
+    >>> step_word(Path("/tmp/sop-demo/sop-store"))  # writes /tmp/sop-demo/sop-word/
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from soplib.cli.output import console, table
+from soplib.clock import local_day, office_zone, zone_label
+from soplib.i18n import _
+
+CHAIR = "198107232008011004"  # Baiq Rahmawati (demo_data/staff.csv): the document controller
+
+# The SOP as the office's Word file holds it (written here as Markdown, then exported to Word).
+OLD_SOP = """\
+---
+id: KPU-NTB-SOP-06
+title: Pengelolaan Arsip Dinamis
+number: 06/SOP/KPU-Prov-018/2018
+unit: Subbagian Keuangan, Umum dan Logistik
+legal_basis:
+  - Undang-Undang Nomor 43 Tahun 2009 tentang Kearsipan
+  - Peraturan KPU Nomor 1 Tahun 2021 tentang Tata Naskah Dinas di Lingkungan KPU
+qualifications: [Memahami klasifikasi arsip]
+equipment: [Lemari arsip, Aplikasi SRIKANDI]
+warnings:
+  - Arsip yang belum habis masa retensinya tidak boleh dimusnahkan
+records: [Daftar arsip aktif, Berita acara pemindahan arsip]
+review_interval_months: 24
+declared:
+  made: 2018-07-02
+  revised: [2020-08-17, 2023-03-06]
+  effective: 2023-04-01
+  ratified_by:
+    name: Drs. H. Lalu Ahmad, M.Si.
+    nip: "196805121994031007"
+    position: Sekretaris KPU Provinsi Nusa Tenggara Barat
+---
+# Prosedur
+
+| No | Kegiatan | Pelaksana: Pengadministrasi Umum | Pelaksana: Kepala Subbagian | Kelengkapan | Waktu | Output |
+|---|---|---|---|---|---|---|
+| 1 | Menerima naskah dinas yang selesai diproses | mulai | | Naskah dinas | 5 menit | Naskah diterima |
+| 2 | Memberi kode klasifikasi dan mencatat dalam daftar arsip aktif | proses | | Pedoman klasifikasi | 10 menit | Daftar arsip aktif |
+| 3 | Apakah masa aktif arsip sudah habis? | | keputusan: ya 4, tidak 2 | Jadwal retensi arsip | 1 hari | Keputusan |
+| 4 | Memindahkan arsip inaktif ke unit kearsipan dengan berita acara | selesai | | Daftar arsip inaktif | 1 hari | Berita acara pemindahan |
+"""  # noqa: E501 (a Markdown table: one line per row)
+
+
+def word_folder(store_path: Path) -> Path:
+    """A new folder beside the store for the Word file (a temporary one if that name is taken)."""
+    folder = store_path.parent / f"{store_path.name}-word"
+    if folder.exists():
+        return Path(tempfile.mkdtemp(prefix="sop-word-"))
+    folder.mkdir()
+    return folder
+
+
+def step_word(store_path: Path) -> None:
+    """An SOP kept in Word is imported with its declared history; the mapping report says what was taken."""
+    from soplib import Store, parse
+    from soplib.files import read_file, write_output
+    from soplib.word import ExportContext, read_docx, write_docx
+
+    heading = _("Word in: an SOP kept as a .docx, imported with its real history")
+    console().rule(f"[bold]{heading}")
+    folder = word_folder(store_path)
+    docx = folder / "SOP Pengelolaan Arsip Dinamis.docx"
+    write_output(docx, write_docx(parse(OLD_SOP, source="KPU-NTB-SOP-06"), ExportContext(language="id")))
+    click.echo(_("the office's Word file: {path}", path=docx))
+    result = read_docx(read_file(docx), source=docx.name)
+    report = result.report
+    table(
+        _("Mapping report of {file}", file=docx.name),
+        [_("field"), _("taken from"), _("value")],
+        [[m.target, m.source, m.value] for m in report.mapped[:10]],
+    )
+    click.echo(_("{n} things left out of the Word file", n=len(report.dropped)))
+    for d in report.dropped:
+        click.echo(f"  - {d.what} ({d.source}): {d.reason}")
+    with Store.open(store_path) as store:
+        message = _("Imported from Word: {names}", names=docx.name)
+        (added,) = store.sops.add([result.document], by=CHAIR, message=message)
+        declared = added.document.front.declared
+        assert declared is not None and declared.ratified_by is not None and declared.made is not None
+        zone = store.office.get().time_zone
+        click.echo(
+            _(
+                "imported {id} v{version}: made {made}, revised {revisions} times, ratified by {name} "
+                "({position}); recorded in the store on {day} ({zone}) by {by}",
+                id=added.id,
+                version=added.version,
+                made=declared.made.isoformat(),
+                revisions=len(declared.revised),
+                name=declared.ratified_by.name,
+                position=declared.ratified_by.position,
+                day=local_day(added.record.created, office_zone(zone)).isoformat(),
+                zone=zone_label(zone),
+                by=store.staff.get(CHAIR).name,
+            )
+        )
