@@ -18,11 +18,11 @@ from soplib.labels import label
 CHAIR = "198107232008011004"  # Baiq Rahmawati (demo_data/staff.csv): makes the audit anchor
 
 
-def evidence_folder(store_path: Path) -> Path:
-    """A new folder beside the store for the evidence documents (a temporary one if that name is taken)."""
-    folder = store_path.parent / f"{store_path.name}-bukti"
+def folder_beside(store_path: Path, suffix: str) -> Path:
+    """A new folder ``<store>-<suffix>`` beside the store (a temporary one if that name is taken)."""
+    folder = store_path.parent / f"{store_path.name}-{suffix}"
     if folder.exists():
-        return Path(tempfile.mkdtemp(prefix="sop-bukti-"))
+        return Path(tempfile.mkdtemp(prefix=f"sop-{suffix}-"))
     folder.mkdir()
     return folder
 
@@ -40,7 +40,7 @@ def step_evidence(store_path: Path) -> None:
 
     heading = _("5. Evidence for the assessor: the SOP AP print, minutes, worksheet, attendance list")
     console().rule(f"[bold]{heading}")
-    folder = evidence_folder(store_path)
+    folder = folder_beside(store_path, "bukti")
     with Store.open(store_path) as store:
         session = store.reviews.list()[0].id
         briefing = store.briefings.list()[0].id

@@ -11,11 +11,11 @@ out, and the history shows the declared facts beside the store's own record.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import click
 
+from soplib.cli.demo_audit import folder_beside
 from soplib.cli.output import console, table
 from soplib.clock import local_day, office_zone, zone_label
 from soplib.i18n import _
@@ -58,15 +58,6 @@ declared:
 """  # noqa: E501 (a Markdown table: one line per row)
 
 
-def word_folder(store_path: Path) -> Path:
-    """A new folder beside the store for the Word file (a temporary one if that name is taken)."""
-    folder = store_path.parent / f"{store_path.name}-word"
-    if folder.exists():
-        return Path(tempfile.mkdtemp(prefix="sop-word-"))
-    folder.mkdir()
-    return folder
-
-
 def step_word(store_path: Path) -> None:
     """An SOP kept in Word is imported with its declared history; the mapping report says what was taken."""
     from soplib import Store, parse
@@ -75,7 +66,7 @@ def step_word(store_path: Path) -> None:
 
     heading = _("Word in: an SOP kept as a .docx, imported with its real history")
     console().rule(f"[bold]{heading}")
-    folder = word_folder(store_path)
+    folder = folder_beside(store_path, "word")
     docx = folder / "SOP Pengelolaan Arsip Dinamis.docx"
     write_output(docx, write_docx(parse(OLD_SOP, source="KPU-NTB-SOP-06"), ExportContext(language="id")))
     click.echo(_("the office's Word file: {path}", path=docx))
