@@ -17,10 +17,12 @@ repository.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import re
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +33,11 @@ from sop_store.errors import StoreError
 _BIG_TREE = 4096
 
 
-try:  # CPython's own SHA-1: importing hashlib loads OpenSSL, a few ms `sop show` would pay for one record
-    from _sha1 import sha1 as _small_sha1  # type: ignore[import-not-found,unused-ignore]  # no stubs
+# CPython's own SHA-1: importing hashlib loads OpenSSL, a few ms `sop show` would pay for one record.
+try:
+    _small_sha1: Callable[..., Any] | None = importlib.import_module("_sha1").sha1
 except ImportError:  # pragma: no cover - a Python built without it
-    _small_sha1 = None  # type: ignore[assignment,unused-ignore]
+    _small_sha1 = None
 RECENT_LIMIT = 16 * 1024 * 1024  # bytes of packed objects kept once read (one store)
 _SMALL = 16 * 1024  # OpenSSL's SHA-1 is several times faster on big objects: hashlib from here up
 

@@ -192,7 +192,8 @@ def ssh_server(tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture(params=["file", "daemon", "ssh"])
 def server(request: pytest.FixtureRequest) -> Server:
     """Each transport in turn."""
-    return request.getfixturevalue(f"{request.param}_server")  # type: ignore[no-any-return]
+    found: Server = request.getfixturevalue(f"{request.param}_server")
+    return found
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from attack_forge import (
@@ -234,14 +235,14 @@ def test_a_new_acknowledgement_dated_before_its_parent_is_reported(store: Path, 
 # -- review sessions and their logs ---------------------------------------------------------------
 
 
-SESSION_EDITS: dict[str, Callable[[dict[str, object]], None]] = {
+SESSION_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "ref": lambda s: s.update(ref="Berita Acara Pleno Nomor 99/2026"),
     "team": lambda s: s.update(team=[{"id": "mallory", "role": "chair"}]),
     "closer": lambda s: s.update(closed_by="mallory"),
     "closed_at": lambda s: s.update(closed_at="2026-01-01T00:00:00Z"),
     "effective_date": lambda s: s.update(effective_date="2025-01-01"),
     "status": lambda s: s.update(status="abandoned"),
-    "pinned": lambda s: s.update(pinned={**s["pinned"], "KPU-NTB-SOP-04": 1}),  # type: ignore[dict-item]
+    "pinned": lambda s: s.update(pinned={**s["pinned"], "KPU-NTB-SOP-04": 1}),
 }
 
 
@@ -362,12 +363,12 @@ def test_altering_or_deleting_an_anchor_record(store: Path, edit: str) -> None:
     assert_reported(store, [forged, path])
 
 
-VERSION_EDITS: dict[str, Callable[[dict[str, object]], None]] = {
+VERSION_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "date": lambda v: v.update(created="2026-01-01T08:00:00Z"),
     "recorded by": lambda v: v.update(by="mallory"),
-    "approver": lambda v: v["meta"].update(approved_by="mallory"),  # type: ignore[attr-defined]
-    "effective date": lambda v: v["meta"].update(effective_date="2025-01-01"),  # type: ignore[attr-defined]
-    "session": lambda v: v["meta"].update(session="R-20250101-AAAA"),  # type: ignore[attr-defined]
+    "approver": lambda v: v["meta"].update(approved_by="mallory"),
+    "effective date": lambda v: v["meta"].update(effective_date="2025-01-01"),
+    "session": lambda v: v["meta"].update(session="R-20250101-AAAA"),
 }
 
 

@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from conftest import Clock
 from remotes import CHAIR, MEMBER, READER, SECRETARY, Server, office_store, published
@@ -38,7 +39,7 @@ def entries(store: Store, session: str) -> list[tuple[str, str, str, str, str]]:
     )
 
 
-def summary(store: Store, session: str) -> dict[str, object]:
+def summary(store: Store, session: str) -> dict[str, list[Any]]:
     return {
         "log": entries(store, session),
         "briefings": sorted(
@@ -101,10 +102,10 @@ def test_concurrent_work_on_two_machines_ends_up_on_both_once(
     assert after == summary(b, session)
     for key, value in after.items():
         # Everything from both sides, each exactly once, as made (what both had before counts once).
-        merged = Counter(before_a[key]) | Counter(before_b[key])  # type: ignore[call-overload]
-        assert sorted(value) == sorted(merged.elements()), key  # type: ignore[call-overload]
-    assert len(after["briefings"]) == 2 and {NEW_A, NEW_B} <= set(after["staff"])  # type: ignore[arg-type]
-    assert len(after["anchors"]) == 2  # type: ignore[arg-type]
+        merged = Counter(before_a[key]) | Counter(before_b[key])
+        assert sorted(value) == sorted(merged.elements()), key
+    assert len(after["briefings"]) == 2 and {NEW_A, NEW_B} <= set(after["staff"])
+    assert len(after["anchors"]) == 2
     # The review log: numbered again, one sequence, in time order.
     log = a.reviews.get(session).log()
     assert [e.seq for e in log] == list(range(1, len(log) + 1))

@@ -22,45 +22,11 @@ from soplib.i18n import _
 
 CHAIR = "198107232008011004"  # Baiq Rahmawati (demo_data/staff.csv): the document controller
 
-# The SOP as the office's Word file holds it (written here as Markdown, then exported to Word).
-OLD_SOP = """\
----
-id: KPU-NTB-SOP-06
-title: Pengelolaan Arsip Dinamis
-number: 06/SOP/KPU-Prov-018/2018
-unit: Subbagian Keuangan, Umum dan Logistik
-legal_basis:
-  - Undang-Undang Nomor 43 Tahun 2009 tentang Kearsipan
-  - Peraturan KPU Nomor 1 Tahun 2021 tentang Tata Naskah Dinas di Lingkungan KPU
-qualifications: [Memahami klasifikasi arsip]
-equipment: [Lemari arsip, Aplikasi SRIKANDI]
-warnings:
-  - Arsip yang belum habis masa retensinya tidak boleh dimusnahkan
-records: [Daftar arsip aktif, Berita acara pemindahan arsip]
-review_interval_months: 24
-declared:
-  made: 2018-07-02
-  revised: [2020-08-17, 2023-03-06]
-  effective: 2023-04-01
-  ratified_by:
-    name: Drs. H. Lalu Ahmad, M.Si.
-    nip: "196805121994031007"
-    position: Sekretaris KPU Provinsi Nusa Tenggara Barat
----
-# Prosedur
-
-| No | Kegiatan | Pelaksana: Pengadministrasi Umum | Pelaksana: Kepala Subbagian | Kelengkapan | Waktu | Output |
-|---|---|---|---|---|---|---|
-| 1 | Menerima naskah dinas yang selesai diproses | mulai | | Naskah dinas | 5 menit | Naskah diterima |
-| 2 | Memberi kode klasifikasi dan mencatat dalam daftar arsip aktif | proses | | Pedoman klasifikasi | 10 menit | Daftar arsip aktif |
-| 3 | Apakah masa aktif arsip sudah habis? | | keputusan: ya 4, tidak 2 | Jadwal retensi arsip | 1 hari | Keputusan |
-| 4 | Memindahkan arsip inaktif ke unit kearsipan dengan berita acara | selesai | | Daftar arsip inaktif | 1 hari | Berita acara pemindahan |
-"""  # noqa: E501 (a Markdown table: one line per row)
-
 
 def step_word(store_path: Path) -> None:
     """An SOP kept in Word is imported with its declared history; the mapping report says what was taken."""
-    from soplib import Store, parse
+    from soplib import Store, load
+    from soplib.demo_data import folder as folder_of_demo
     from soplib.files import read_file, write_output
     from soplib.word import ExportContext, read_docx, write_docx
 
@@ -68,7 +34,8 @@ def step_word(store_path: Path) -> None:
     console().rule(f"[bold]{heading}")
     folder = folder_beside(store_path, "word")
     docx = folder / "SOP Pengelolaan Arsip Dinamis.docx"
-    write_output(docx, write_docx(parse(OLD_SOP, source="KPU-NTB-SOP-06"), ExportContext(language="id")))
+    old = load(folder_of_demo() / "word" / "KPU-NTB-SOP-06.md")  # the SOP as the Word file holds it
+    write_output(docx, write_docx(old, ExportContext(language="id")))
     click.echo(_("the office's Word file: {path}", path=docx))
     result = read_docx(read_file(docx), source=docx.name)
     report = result.report

@@ -13,6 +13,7 @@ reference smuggled into an SVG logo never reaches a file or the network.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from collections import OrderedDict
 from datetime import date
@@ -47,7 +48,7 @@ def warm_up() -> None:
 
     >>> warm_up()  # before forking workers
     """
-    import weasyprint  # noqa: F401  (the import is the point)
+    importlib.import_module("weasyprint")  # loading it is the point: workers forked later share it
 
     _fonts()
 
