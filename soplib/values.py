@@ -82,7 +82,11 @@ class Value:
 
     def to_json(self) -> dict[str, Any]:
         """This value as JSON data (what ``--json`` prints)."""
-        out = {n: jsonable(getattr(self, n)) for n in _names(type(self))}
+        out = {}
+        for name in _names(type(self)):
+            value = getattr(self, name)
+            # Plain values as they are: an import turns hundreds of front matters into JSON.
+            out[name] = value if type(value) in _PLAIN else jsonable(value)
         out.update(self._json_extra())
         return out
 

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from soplib.documents.blocks import split_cells
 from soplib.documents.model import LIST_FIELDS, SCALAR_FIELDS, Item, SopDocument, validate_key
-from soplib.documents.parse import split_cells
 from soplib.errors import InvalidInputError, NotFoundError
 from soplib.values import Value
 

@@ -18,14 +18,12 @@ import difflib
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from pydantic import ValidationError
 
+from soplib.documents.blocks import body_blocks
 from soplib.documents.model import (
     LIST_FIELDS,
     SCALAR_FIELDS,
@@ -33,7 +31,6 @@ from soplib.documents.model import (
     Declared,
     FrontMatter,
     Item,
-    ItemKind,
     Ratifier,
     Section,
     SopDocument,
@@ -43,11 +40,6 @@ from soplib.documents.model import (
 from soplib.documents.yamlsafe import YamlError, read_yaml_with_lines
 from soplib.errors import SopFormatError
 
-# Block structure only: items are read from the block tokens and the source lines (a heading's
-# text is its inline token's content, which the block parser sets), so the inline pass, a fifth of
-# markdown-it's time, is switched off.
-_MD = MarkdownIt("commonmark").enable("table").disable("inline")
-_LIST_MARKER = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 PREAMBLE = "preamble"
 MAX_BYTES = 4 * 1024 * 1024
 """The largest SOP file soplib reads (4 MiB: a long SOP is tens of KiB)."""
@@ -59,20 +51,6 @@ def _fields(cls: type) -> tuple[str, ...]:
 
 
 FIELDS = _fields(FrontMatter)
-
-
-def split_cells(row: str) -> list[str]:
-    """The cells of a GFM table row as written (``| a | b\\|c |`` -> ``['a', 'b\\|c']``)."""
-    row = row.strip()
-    row = row.removeprefix("|")
-    if row.endswith("|") and not row.endswith("\\|"):
-        row = row[:-1]
-    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
-
-
-def unescape_cell(cell: str) -> str:
-    """A GFM cell as a person reads it: ``\\|`` is a literal pipe."""
-    return cell.replace("\\|", "|")
 
 
 def slugify(title: str) -> str:
@@ -221,92 +199,6 @@ def _identity_items(front: _Front) -> list[Item]:
     return items
 
 
-# -- body -----------------------------------------------------------------------------
-
-
-def _list_item_text(lines: Sequence[str]) -> tuple[str, str]:
-    first = lines[0].rstrip("\r\n")
-    m = _LIST_MARKER.match(first)
-    if not m:
-        return first.strip(), ""
-    width = len(m.group(0))
-    out = [first[width:]]
-    for line in lines[1:]:
-        stripped = line.rstrip("\r\n")
-        indent = len(stripped) - len(stripped.lstrip(" "))
-        out.append(stripped[min(indent, width) :])
-    return "\n".join(out).strip(), m.group(2)
-
-
-def _trim(lines: list[str], start: int, end: int) -> int:
-    while end > start + 1 and not lines[end - 1].strip():
-        end -= 1
-    return end
-
-
-@dataclass
-class _Block:
-    kind: ItemKind
-    start: int  # 0-based, into the whole file
-    end: int  # exclusive
-    text: str
-    marker: str = ""
-    cells: tuple[str, ...] = ()
-
-
-def _blocks(tokens: list[Token], lines: list[str], offset: int) -> Iterable[_Block | Section]:
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.level != 0 or tok.map is None or tok.nesting == -1:
-            i += 1
-            continue
-        start, end = tok.map[0] + offset, tok.map[1] + offset
-        if tok.type == "heading_open":
-            title = tokens[i + 1].content.strip()
-            yield Section(slug="", title=title, level=int(tok.tag[1]), line=start + 1)
-        elif tok.type in ("bullet_list_open", "ordered_list_open"):
-            for sub in tokens[i + 1 :]:
-                if sub.level == 0:
-                    break
-                if sub.type == "list_item_open" and sub.level == 1 and sub.map:
-                    s, e = sub.map[0] + offset, sub.map[1] + offset
-                    e = _trim(lines, s, e)
-                    text, marker = _list_item_text(lines[s:e])
-                    yield _Block("list_item", s, e, text, marker)
-        elif tok.type == "table_open":
-            for sub in tokens[i + 1 :]:
-                if sub.level == 0:
-                    break
-                if sub.type == "tr_open" and sub.level == 2 and sub.map:
-                    s = sub.map[0] + offset
-                    cells = split_cells(lines[s])
-                    yield _Block(
-                        "table_row", s, s + 1, " | ".join(cells), cells=tuple(map(unescape_cell, cells))
-                    )
-        elif tok.type == "paragraph_open":
-            e = _trim(lines, start, end)
-            yield _Block("paragraph", start, e, "".join(lines[start:e]).strip())
-        else:
-            e = _trim(lines, start, end)
-            yield _Block("block", start, e, "".join(lines[start:e]).strip())
-        i += 1
-
-
-def _table_body_only(tokens: list[Token]) -> list[Token]:
-    # Header rows (inside thead) are part of the table's frame, not reviewable rows.
-    out, in_head = [], False
-    for tok in tokens:
-        if tok.type == "thead_open":
-            in_head = True
-        elif tok.type == "thead_close":
-            in_head = False
-        elif in_head and tok.type == "tr_open":
-            continue
-        out.append(tok)
-    return out
-
-
 # Parsed documents by their exact text. A document is immutable and a function of
 # its text alone, so the same text parses once: an operation parses the blob it
 # stores (so replay sees what the write saw) right after the caller parsed the
@@ -335,14 +227,12 @@ def _parse_text(text: str, source: str) -> SopDocument:
     lines = split_lines(text)
     front_text, body_start = _split_front(lines, source)
     front = _front(front_text, source, body_start)
-    body = "".join(lines[body_start:])
-    tokens = _table_body_only(_MD.parse(body))
     sections: list[Section] = []
     items: list[Item] = _identity_items(front)
     # A heading may not take the name of an identity field ("# Records" would clash with records/1).
     slugs: dict[str, int] = dict.fromkeys((*LIST_FIELDS, *SCALAR_FIELDS), 1)
     current, ordinal = PREAMBLE, 0
-    for block in _blocks(tokens, lines, body_start):
+    for block in body_blocks(lines, body_start):
         if isinstance(block, Section):
             base = slugify(block.title)
             slugs[base] = slugs.get(base, 0) + 1

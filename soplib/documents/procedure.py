@@ -23,8 +23,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from soplib.documents.blocks import split_cells, unescape_cell
 from soplib.documents.model import Item, SopDocument
-from soplib.documents.parse import split_cells, unescape_cell
 
 Role = Literal[
     "number", "activity", "actor", "actors", "inputs", "time", "output", "notes", "symbol", "other"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from soplib.documents.blocks import split_cells
 from soplib.documents.model import Item, SopDocument
-from soplib.documents.parse import split_cells
 from soplib.documents.procedure import normalise_header, table_header
 from soplib.errors import InvalidInputError
 

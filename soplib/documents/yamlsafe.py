@@ -21,6 +21,7 @@ when available) and builds the data itself:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -68,6 +69,9 @@ def read_yaml(text: str, *, first_line: int) -> Any:
 
 def read_yaml_with_lines(text: str, *, first_line: int) -> tuple[Any, dict[str, int], dict[str, list[int]]]:
     """:func:`read_yaml`, and the file lines of each top-level key and of each entry of a top-level list."""
+    plain = read_plain(text, first_line)
+    if plain is not None:
+        return plain
     builder = _Builder(first_line)
     try:
         for count, event in enumerate(_events(text)):
@@ -182,3 +186,101 @@ class _Builder:
         if len(self.stack) == 1:
             self.list_key = key if isinstance(value, list) else None
         self.pending_key[-1] = None
+
+
+# -- the plain case, without the event stream -------------------------------------------
+
+# A front matter of ``key: value`` lines, ``key: [a, b]`` lists and ``key:`` then ``- entry``
+# lines, every value one line of plain words (or simply quoted), reads the same with or
+# without YAML's machinery; a third of the time parsing an SOP went to walking the events.
+# Anything else (nesting, comments, a character YAML treats specially, a repeated key ...)
+# returns None and the event reader decides. tests/test_yamlsafe.py compares the two.
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*?))? *")
+_ENTRY_LINE = re.compile(r"( *)- +(.*?) *")
+# Characters libyaml accepts, minus the ones YAML 1.1 reads as line breaks (NEL, LS, PS) and the BOM.
+_ODD = re.compile(
+    "[^\\x0a\\x20-\\x7e\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd\\U00010000-\\U0010ffff]"
+)
+_FLOW = re.compile(r"\[(.*)\]")
+
+
+def _scalar(text: str, *, flow: bool = False) -> tuple[str | None, bool] | None:
+    """(value, plain) of one simply written scalar; None if it is not that simple."""
+    if len(text) > MAX_SCALAR:
+        return None
+    if text[:1] in ("'", '"'):
+        quote = text[0]
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != quote or quote in inner or "\\" in inner:
+            return None
+        return inner, False
+    if not text:
+        return None if flow else ("", True)
+    if not text[0].isalnum() or ": " in text or " #" in text or text.endswith(":"):
+        return None
+    if flow and any(c in text for c in ",[]{}:#"):
+        return None
+    return text, True
+
+
+def _plain_value(text: str, *, flow: bool = False) -> tuple[Any] | None:
+    scalar = _scalar(text, flow=flow)
+    if scalar is None:
+        return None
+    value, plain = scalar
+    return (None if plain and value in _NULLS else value,)
+
+
+def read_plain(text: str, first_line: int) -> tuple[Any, dict[str, int], dict[str, list[int]]] | None:
+    """:func:`read_yaml_with_lines` for a plainly written front matter, else None."""
+    if _ODD.search(text):
+        return None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines or len(lines) > 1000:
+        return None
+    data: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    entry_lines: dict[str, list[int]] = {}
+    i = 0
+    while i < len(lines):
+        m = _KEY_LINE.fullmatch(lines[i])
+        if m is None or m.group(1) in data or m.group(1) in _NULLS:
+            return None
+        key, rest = m.group(1), m.group(2) or ""
+        key_lines[key] = i + first_line
+        flow = _FLOW.fullmatch(rest)
+        if flow is not None:
+            entries = [] if not flow.group(1).strip() else flow.group(1).split(",")
+            values = []
+            for entry in entries:
+                value = _plain_value(entry.strip(), flow=True)
+                if value is None:
+                    return None
+                values.append(value[0])
+            data[key] = values
+            if values:
+                entry_lines[key] = [i + first_line] * len(values)
+        elif rest:
+            value = _plain_value(rest)
+            if value is None:
+                return None
+            data[key] = value[0]
+        else:  # "key:" alone: None, or the block list on the lines below
+            block: list[Any] = []
+            indent = None
+            while i + 1 < len(lines):
+                entry = _ENTRY_LINE.fullmatch(lines[i + 1])
+                if entry is None or (indent is not None and len(entry.group(1)) != indent):
+                    break
+                indent = len(entry.group(1))
+                value = _plain_value(entry.group(2))
+                if value is None:
+                    return None
+                block.append(value[0])
+                entry_lines.setdefault(key, []).append(i + 1 + first_line)
+                i += 1
+            data[key] = block if indent is not None else None
+        i += 1
+    return data, key_lines, entry_lines

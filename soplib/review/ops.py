@@ -130,7 +130,7 @@ def check_one_item(doc: SopDocument, edit: Edit, *, added: bool) -> None:
         else next(iter(doc.section_items(part)), None)
     )
     if like is not None and like.kind == "table_row" and not isinstance(edit, Remove):
-        from soplib.documents.parse import split_cells
+        from soplib.documents.blocks import split_cells
         from soplib.documents.rows import columns_of
 
         columns = columns_of(doc, like)

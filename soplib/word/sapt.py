@@ -19,8 +19,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from soplib.documents.blocks import unescape_cell
 from soplib.documents.model import Item, SopDocument
-from soplib.documents.parse import unescape_cell
 from soplib.documents.procedure import Column, Procedure
 from soplib.word.drawing import keep_row_together, repeat_as_header, shape_element
 from soplib.word.symbols import cell_symbol, default_symbol, geometry

@@ -29,8 +29,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from soplib.documents.blocks import unescape_cell
 from soplib.documents.model import Declared, Item, Ratifier, SopDocument
-from soplib.documents.parse import unescape_cell
 from soplib.documents.procedure import Procedure, procedures, runs, table_header
 from soplib.word.body import MARKDOWN_STYLE
 from soplib.word.drawing import Numbering, stable_zip
