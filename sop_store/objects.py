@@ -22,7 +22,7 @@ import os
 import re
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sop_store.errors import StoreError
 
 # Loose objects: zlib level 1 (git's default core.looseCompression is 1 too).
 # A big tree is mostly 20-byte ids, which do not compress: stored, not deflated.
-_BIG_TREE = 4096
+BIG_TREE = 4096
 
 
 # CPython's own SHA-1: importing hashlib loads OpenSSL, a few ms `sop show` would pay for one record.
@@ -39,6 +39,7 @@ try:
 except ImportError:  # pragma: no cover - a Python built without it
     _small_sha1 = None
 RECENT_LIMIT = 16 * 1024 * 1024  # bytes of packed objects kept once read (one store)
+PACK_AT = 64  # a batch of this many new objects is written as one pack
 _SMALL = 16 * 1024  # OpenSSL's SHA-1 is several times faster on big objects: hashlib from here up
 
 
@@ -105,6 +106,8 @@ class ObjectStore:
         # resolves in Python (dozens of steps), and the same trees are read by every snapshot.
         self._recent: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self._recent_bytes = 0
+        # Inside batch(): objects written and not yet flushed, by id (hashed here, so trusted).
+        self._pending: dict[str, tuple[str, bytes]] | None = None
 
     def close(self) -> None:
         self._release_packs()
@@ -126,6 +129,11 @@ class ObjectStore:
 
     def read(self, sha: str) -> tuple[str, bytes]:
         """(type, data) of the object ``sha``; :class:`StoreError` if it is missing or damaged."""
+        if self._pending and sha in self._pending:
+            return self._pending[sha]
+        recent = self._recent.get(sha)
+        if recent is not None:  # read or written lately: checked against its id then
+            return recent
         loose = self._read_loose(sha)
         if loose is not None:
             return loose
@@ -140,6 +148,8 @@ class ObjectStore:
 
     def has(self, sha: str) -> bool:
         """True if ``sha`` is a loose or packed object here (not checked: see :meth:`read`)."""
+        if self._pending and sha in self._pending:
+            return True
         if os.path.isfile(f"{self._root}/{sha[:2]}/{sha[2:]}"):
             return True
         packs = self._packed_db()
@@ -234,14 +244,53 @@ class ObjectStore:
 
     # -- writing ---------------------------------------------------------------------
 
-    def write(self, kind: str, data: bytes) -> str:
-        """Write one loose object and return its id.
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Keep the objects written inside in memory until :meth:`flush` writes them together.
 
-        As git does: the compressed object goes to a temporary file in its fan-out
+        What is not flushed when the block ends is dropped: nothing refers to it.
+        """
+        if self._pending is not None:  # already batching: the outer block flushes
+            yield
+            return
+        self._pending = {}
+        try:
+            yield
+        finally:
+            self._pending = None
+
+    def flush(self) -> None:
+        """Write the batch's objects: one pack when there are many (:data:`PACK_AT`), else loose."""
+        pending = self._pending
+        if not pending:
+            return
+        if len(pending) >= PACK_AT:
+            from sop_store.packwrite import write_pack
+
+            write_pack(f"{self._root}/pack", pending)
+            if self._packs is not None:
+                self._packs.update_cache(force=True)
+        else:
+            for kind, data in pending.values():
+                self._write_loose(kind, data)
+        pending.clear()
+
+    def write(self, kind: str, data: bytes) -> str:
+        """Write one object (loose, or into the open :meth:`batch`) and return its id.
+
+        A loose one as git does: the compressed object goes to a temporary file in its fan-out
         folder, then is renamed to its id, so a reader never sees half an object.
         Like git's default (``core.fsync`` leaves loose objects out), no fsync: a
         killed process cannot lose what the kernel already holds.
         """
+        if self._pending is not None:
+            sha = object_id(kind, data)
+            if sha not in self._pending and not self.is_loose(sha):
+                self._pending[sha] = (kind, data)
+            return sha
+        return self._write_loose(kind, data)
+
+    def _write_loose(self, kind: str, data: bytes) -> str:
         raw = b"%s %d\0%s" % (kind.encode(), len(data), data)
         sha = sha1_hex(raw)
         # Plain strings, not pathlib: a bulk import writes thousands of objects.
@@ -251,7 +300,7 @@ class ObjectStore:
             return sha  # objects are immutable: the same id is the same content
         tmp = os.path.join(folder, f"tmp_obj_{os.getpid()}_{sha[2:10]}")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-        level = 0 if kind == "tree" and len(raw) > _BIG_TREE else 1
+        level = 0 if kind == "tree" and len(raw) > BIG_TREE else 1
         try:
             try:  # the common case first: one open, no mkdir or unlink (each is a syscall)
                 fd = os.open(tmp, flags, 0o444)
@@ -266,6 +315,8 @@ class ObjectStore:
             finally:
                 os.close(fd)
             os.replace(tmp, path)
+            # An operation reads back the text it just stored (so a replay sees what it saw).
+            self._remember(sha, (kind, data))
         except OSError as exc:
             with contextlib.suppress(OSError):  # the folder itself may be what failed
                 os.unlink(tmp)
@@ -281,6 +332,12 @@ class ObjectStore:
         prunes them after two weeks) but would pile up in a store killed often.
         """
         removed, prefix = 0, f"tmp_obj_{pid}_"
+        with contextlib.suppress(FileNotFoundError):
+            for name in os.listdir(f"{self._root}/pack"):
+                if name.startswith(f"tmp_pack_{pid}_"):  # a batch's pack being written (packwrite)
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(f"{self._root}/pack/{name}")
+                        removed += 1
         for folder in os.listdir(self._root):
             try:
                 names = os.listdir(os.path.join(self._root, folder)) if len(folder) == 2 else []

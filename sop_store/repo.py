@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sop_store.commit import Commit, Person, add_signature, format_commit, parse_commit
 from sop_store.errors import NotFoundError, StoreError
-from sop_store.objects import ObjectStore, check_object_format, object_id
+from sop_store.objects import BIG_TREE, ObjectStore, check_object_format, object_id
 from sop_store.refs import BRANCH, Refs
 
 MODE_BLOB = 0o100644
@@ -31,8 +31,11 @@ def tree_sort_key(item: tuple[str, tuple[int, str]]) -> bytes:
     return name.encode() + (b"/" if mode == MODE_TREE else b"")
 
 
-def parse_tree(sha: str, data: bytes) -> TreeEntries:
-    """The entries of a tree object: ``<octal mode> <name>\\0<20-byte id>`` repeated."""
+def parse_tree(sha: str, data: bytes, offsets: dict[str, int] | None = None) -> TreeEntries:
+    """The entries of a tree object: ``<octal mode> <name>\\0<20-byte id>`` repeated.
+
+    ``offsets``, if given, gets where each entry's id starts in ``data``.
+    """
     entries: TreeEntries = {}
     i = 0
     try:
@@ -43,6 +46,8 @@ def parse_tree(sha: str, data: bytes) -> TreeEntries:
                 raise ValueError("truncated entry")
             name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
             entries[name] = (int(data[i:space], 8), data[nul + 1 : nul + 21].hex())
+            if offsets is not None:
+                offsets[name] = nul + 1
             i = nul + 21
     except ValueError as exc:
         raise StoreError(
@@ -51,18 +56,15 @@ def parse_tree(sha: str, data: bytes) -> TreeEntries:
     return entries
 
 
-def format_tree(
-    items: Iterable[tuple[str, tuple[int, str]]], cache: dict[tuple[str, tuple[int, str]], bytes]
-) -> bytes:
-    """The bytes of a tree object from entries already in git's order."""
-    parts = []
-    for item in items:
-        raw = cache.get(item)
-        if raw is None:
-            name, (mode, sha) = item
-            raw = cache[item] = b"%o %s\0%s" % (mode, name.encode(), bytes.fromhex(sha))
+def format_tree(items: Iterable[tuple[str, tuple[int, str]]]) -> tuple[bytes, dict[str, int]]:
+    """The bytes of a tree object from entries already in git's order, and where each id starts."""
+    parts, offsets, at = [], {}, 0
+    for name, (mode, sha) in items:
+        raw = b"%o %s\0%s" % (mode, name.encode(), bytes.fromhex(sha))
         parts.append(raw)
-    return b"".join(parts)
+        at += len(raw)
+        offsets[name] = at - 20
+    return b"".join(parts), offsets
 
 
 class Repository:
@@ -79,9 +81,10 @@ class Repository:
         self.refs = Refs(git_dir)
         self._trees: OrderedDict[str, TreeEntries] = OrderedDict()
         self._commits: OrderedDict[str, Commit] = OrderedDict()
-        # A commit changes one or two entries of a big folder (``sops/`` has 1,000):
-        # the other entries' bytes come from this cache instead of being formatted again.
-        self._entry_bytes: dict[tuple[str, tuple[int, str]], bytes] = {}
+        # Big trees read or written lately, as bytes with where each entry's id sits: a
+        # commit changes one or two entries of a big folder (``sops/`` has 1,000), and
+        # patching 20 bytes of a copy is far cheaper than formatting every entry again.
+        self._tree_bytes: OrderedDict[str, tuple[bytes, dict[str, int]]] = OrderedDict()
 
     @classmethod
     def init_bare(cls, path: Path) -> Repository:
@@ -106,7 +109,7 @@ class Repository:
         self.objects.close()
         self._trees.clear()
         self._commits.clear()
-        self._entry_bytes.clear()
+        self._tree_bytes.clear()
 
     # -- objects -------------------------------------------------------------------
 
@@ -128,7 +131,10 @@ class Repository:
         kind, data = self.objects.read(sha)
         if kind != "tree":
             raise StoreError("object {sha} is a {kind}, not a tree", sha=sha, kind=kind)
-        entries = parse_tree(sha, data)
+        offsets: dict[str, int] | None = {} if len(data) > BIG_TREE else None
+        entries = parse_tree(sha, data, offsets)
+        if offsets is not None:
+            self._keep_bytes(sha, data, offsets)
         self._trees[sha] = entries
         if len(self._trees) > 4096:
             self._trees.popitem(last=False)
@@ -152,18 +158,45 @@ class Repository:
         """Write an object (``dry``: only compute its id)."""
         return object_id(kind, data) if dry else self.objects.write(kind, data)
 
-    def write_tree(self, entries: TreeEntries, *, in_order: bool = False, dry: bool = False) -> str:
+    def write_tree(
+        self,
+        entries: TreeEntries,
+        *,
+        in_order: bool = False,
+        dry: bool = False,
+        base: str | None = None,
+        changed: Iterable[str] = (),
+    ) -> str:
         """Write a tree object; ``in_order``: ``entries`` are already in git's order.
 
         An entries mapping read from a tree keeps git's order, and replacing values
-        keeps it: a commit that only changes files need not sort a big folder.
+        keeps it: a commit that only changes files need not sort a big folder. If
+        ``entries`` are the tree ``base`` with only the ids of ``changed`` replaced
+        (same names and modes), ``base``'s bytes are patched instead.
         """
-        items = list(entries.items()) if in_order else sorted(entries.items(), key=tree_sort_key)
-        if len(self._entry_bytes) > 200_000:
-            self._entry_bytes.clear()
-        sha = self.write_object("tree", format_tree(items, self._entry_bytes), dry=dry)
-        self._trees[sha] = dict(items)  # in git order, as read_tree gives them
+        known = self._tree_bytes.get(base) if in_order and base is not None else None
+        if known is not None:
+            raw, offsets = known
+            patched = bytearray(raw)
+            for name in changed:
+                at = offsets[name]
+                patched[at : at + 20] = bytes.fromhex(entries[name][1])
+            data = bytes(patched)
+            tree = entries
+        else:
+            items = list(entries.items()) if in_order else sorted(entries.items(), key=tree_sort_key)
+            data, offsets = format_tree(items)
+            tree = dict(items)  # in git order, as read_tree gives them
+        sha = self.write_object("tree", data, dry=dry)
+        if len(data) > BIG_TREE:
+            self._keep_bytes(sha, data, offsets)
+        self._trees[sha] = tree
         return sha
+
+    def _keep_bytes(self, sha: str, data: bytes, offsets: dict[str, int]) -> None:
+        self._tree_bytes[sha] = (data, offsets)
+        if len(self._tree_bytes) > 8:
+            self._tree_bytes.popitem(last=False)
 
     def write_commit(
         self,

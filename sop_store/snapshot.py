@@ -209,12 +209,15 @@ class Transaction(Snapshot):
     def _apply(self, tree: str | None, changes: dict[str, bytes | None]) -> str | None:
         entries: TreeEntries = dict(self.repo.read_tree(tree)) if tree else {}
         in_order = True  # stays true while only existing entries of the same kind change
+        changed: list[str] = []  # replaced, not added or removed: then ``tree``'s bytes are patched
+        removed = False
 
         def put(name: str, mode: int, sha: str) -> None:
             nonlocal in_order
             old = entries.get(name)
             in_order = in_order and old is not None and old[0] == mode
             entries[name] = (mode, sha)
+            changed.append(name)
 
         nested: dict[str, dict[str, bytes | None]] = {}
         for path, data in changes.items():
@@ -222,16 +225,17 @@ class Transaction(Snapshot):
             if sep:
                 nested.setdefault(head, {})[rest] = data
             elif data is None:
-                entries.pop(head, None)
+                removed = removed or entries.pop(head, None) is not None
             else:
                 put(head, MODE_BLOB, self.repo.write_object("blob", data, dry=self.dry))
         for name, sub in nested.items():
             old = entries.get(name)
             sub_tree = self._apply(old[1] if old and old[0] == MODE_TREE else None, sub)
             if sub_tree is None:
-                entries.pop(name, None)
+                removed = removed or entries.pop(name, None) is not None
             else:
                 put(name, MODE_TREE, sub_tree)
         if not entries:
             return None
-        return self.repo.write_tree(entries, in_order=in_order, dry=self.dry)
+        base = None if removed else tree
+        return self.repo.write_tree(entries, in_order=in_order, dry=self.dry, base=base, changed=changed)

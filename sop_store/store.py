@@ -207,6 +207,7 @@ class GitStore:
             message=message,
             signature=signature,
         )
+        self.repo.objects.flush()  # a batch's objects (one pack) before any ref names them
         self._lock.note(json.dumps({"pid": os.getpid(), "commit": commit, "tags": tx.tags}).encode())
         # Tags first, the branch last: moving the branch is the one step that
         # publishes the commit, so a failure (disk full) or a kill before it

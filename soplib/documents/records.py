@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Literal
 
 from sop_store import Snapshot, Transaction, object_id, validate_doc_id
@@ -131,6 +132,11 @@ class VersionRecord(Value):
             "content_sha256": self.content_sha256,
         }
 
+    @cached_property
+    def dump_json(self) -> str:
+        """:meth:`dump` as canonical JSON, encoded once: a record is written again at every version."""
+        return json.dumps(self.dump(), ensure_ascii=False, sort_keys=True)
+
     def dump(self) -> dict[str, Any]:
         """The version as stored in the record file."""
         return {
@@ -184,6 +190,24 @@ class SopRecord(Value):
             n=number,
             last=len(self.versions),
         )
+
+    def dump_bytes(self) -> bytes:
+        """The record file: canonical JSON of :meth:`dump` (``sop_store.canonical_json``), built from
+        each version's :attr:`~VersionRecord.dump_json` (the same bytes; tests/test_store.py checks).
+        """
+        withdrawn = dict(self.withdrawn) if self.withdrawn else None
+        parts = (
+            '{"id": ',
+            json.dumps(self.id, ensure_ascii=False),
+            ', "status": ',
+            json.dumps(self.status, ensure_ascii=False),
+            ', "versions": [',
+            ", ".join(v.dump_json for v in self.versions),
+            '], "withdrawn": ',
+            json.dumps(withdrawn, ensure_ascii=False, sort_keys=True),
+            "}\n",
+        )
+        return "".join(parts).encode()
 
     def dump(self) -> dict[str, Any]:
         return {
@@ -313,7 +337,8 @@ def stage_version(
     version = VersionRecord(sop_id, number, blob, tx.at, tx.author, action, message, meta=dict(meta))
     record = SopRecord(sop_id, "active", (*versions, version))
     tx.write(text_path(sop_id), content)
-    data = tx.write_json(record_path(sop_id), record.dump())
+    data = record.dump_bytes()
+    tx.write(record_path(sop_id), data)
     _remember(sop_id, object_id("blob", data), record)
     tx.tag(tag_name(sop_id, number))
     tx.trailer("Sop-Version", f"{sop_id} {number}")
@@ -327,6 +352,6 @@ def stage_withdrawal(tx: Transaction, sop_id: str, *, meta: Mapping[str, Any]) -
         raise RefusedError("SOP {id} is already withdrawn", id=sop_id)
     withdrawal = {"date": utc_text(tx.at), "by": tx.author, "version": record.latest.version, **meta}
     record = SopRecord(sop_id, "withdrawn", record.versions, withdrawal)
-    tx.write_json(record_path(sop_id), record.dump())
+    tx.write(record_path(sop_id), record.dump_bytes())
     tx.trailer("Sop-Withdrawn", f"{sop_id} {record.latest.version}")
     return record

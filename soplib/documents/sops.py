@@ -166,12 +166,14 @@ class Sops:
 
         docs = [as_document(d) for d in documents]
         docs = [parse(split_base(d.text)[0], source=d.id) if split_base(d.text)[1] else d for d in docs]
-        op = AddSops(
-            tuple(NewSop(d.id, self._blob(d)) for d in docs),
-            message,
-            check_date(effective, what=Phrase("effective")) if effective is not None else None,
-        )
-        applied = self._store.apply(op, by=by)
+        # One batch: the texts, records, trees and commit of hundreds of SOPs go to disk as one pack.
+        with self._store.git.repo.objects.batch():
+            op = AddSops(
+                tuple(NewSop(d.id, self._blob(d)) for d in docs),
+                message,
+                check_date(effective, what=Phrase("effective")) if effective is not None else None,
+            )
+            applied = self._store.apply(op, by=by)
         # Built from what the commit staged (every tag names that commit): no reads back.
         return [SopVersion(v.sop, 1, "current", v, applied.commit, d) for v, d in applied.result]
 
