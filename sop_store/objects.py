@@ -296,8 +296,10 @@ class ObjectStore:
         # Plain strings, not pathlib: a bulk import writes thousands of objects.
         folder = f"{self._root}/{sha[:2]}"
         path = f"{folder}/{sha[2:]}"
-        if os.path.isfile(path):
-            return sha  # objects are immutable: the same id is the same content
+        if sha in self._recent:
+            return sha  # written or read lately: here already (objects are immutable)
+        # Not looked for on disk first (a stat for every new object): writing one that exists
+        # replaces it with the same bytes.
         tmp = os.path.join(folder, f"tmp_obj_{os.getpid()}_{sha[2:10]}")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         level = 0 if kind == "tree" and len(raw) > BIG_TREE else 1
