@@ -98,6 +98,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             continue
         break
     process.wait()
+    # A killed child of the group (a receive-pack the server forked) exists until whoever inherited
+    # it reaps it: give that a moment, so the fixtures' "nothing left behind" checks what is running.
+    deadline = time.monotonic() + 10
+    while group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def group_alive(pgid: int) -> bool:
