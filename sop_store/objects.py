@@ -296,10 +296,8 @@ class ObjectStore:
         # Plain strings, not pathlib: a bulk import writes thousands of objects.
         folder = f"{self._root}/{sha[:2]}"
         path = f"{folder}/{sha[2:]}"
-        if sha in self._recent:
-            return sha  # written or read lately: here already (objects are immutable)
-        # Not looked for on disk first (a stat for every new object): writing one that exists
-        # replaces it with the same bytes.
+        if os.path.isfile(path):
+            return sha  # objects are immutable: the same id is the same content
         tmp = os.path.join(folder, f"tmp_obj_{os.getpid()}_{sha[2:10]}")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         level = 0 if kind == "tree" and len(raw) > BIG_TREE else 1
@@ -335,8 +333,11 @@ class ObjectStore:
         """
         removed, prefix = 0, f"tmp_obj_{pid}_"
         with contextlib.suppress(FileNotFoundError):
-            for name in os.listdir(f"{self._root}/pack"):
-                if name.startswith(f"tmp_pack_{pid}_"):  # a batch's pack being written (packwrite)
+            packs = set(os.listdir(f"{self._root}/pack"))
+            for name in packs:
+                # A batch's pack being written, or the index it renamed before its pack (packwrite).
+                orphan = name.endswith(".idx") and name.removesuffix(".idx") + ".pack" not in packs
+                if name.startswith(f"tmp_pack_{pid}_") or (name.startswith("pack-") and orphan):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(f"{self._root}/pack/{name}")
                         removed += 1

@@ -9,8 +9,11 @@ made many writes them as one pack instead, as ``git fast-import`` and
 The format is git's pack version 2 with an index version 2: each object whole
 (no deltas; the next automatic packing finds those), zlib-compressed, the pack's
 SHA-1 at its end, and the index's sorted ids, CRC-32s and offsets. Both files
-are written under temporary names and renamed, the pack first: git (and gitdb)
-see a pack only once its index exists, so a reader never sees half of one.
+are written under temporary names, flushed to the disk (git's default
+``core.fsync`` covers packs too), and renamed, the index first: gitdb lists
+``pack-*.pack`` files and git skips an index whose pack is missing, so neither
+ever sees a pack without its index. A writer killed between the two renames
+leaves an index alone, which recovery removes.
 """
 
 from __future__ import annotations
@@ -106,10 +109,13 @@ def write_pack(folder: str, objects: Mapping[str, tuple[str, bytes]]) -> str:
             fd = os.open(tmp[ext], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o444)
             try:
                 write_all(fd, data)
+                os.fsync(fd)
             finally:
                 os.close(fd)
+        index_path = os.path.join(folder, f"{name}.idx")
+        os.replace(tmp["idx"], index_path)
+        tmp["idx"] = index_path  # removed below if the pack cannot follow it
         os.replace(tmp["pack"], os.path.join(folder, f"{name}.pack"))
-        os.replace(tmp["idx"], os.path.join(folder, f"{name}.idx"))
     except OSError as exc:
         for path in tmp.values():
             with contextlib.suppress(OSError):

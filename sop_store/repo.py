@@ -133,7 +133,9 @@ class Repository:
             raise StoreError("object {sha} is a {kind}, not a tree", sha=sha, kind=kind)
         offsets: dict[str, int] | None = {} if len(data) > BIG_TREE else None
         entries = parse_tree(sha, data, offsets)
-        if offsets is not None:
+        # Patched later only if patching gives what formatting gives: not for a tree written otherwise
+        # (modes with leading zeros, a name twice ...), so a replay gets the same bytes either way.
+        if offsets is not None and format_tree(entries.items())[0] == data:
             self._keep_bytes(sha, data, offsets)
         self._trees[sha] = entries
         if len(self._trees) > 4096:

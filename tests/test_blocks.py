@@ -203,3 +203,15 @@ def test_refused_bodies_still_parse(tmp_path: Path) -> None:
     # A body the fast reading leaves alone is read by markdown-it: a code block is one item.
     doc = parse("---\nid: SOP-1\ntitle: T\n---\n# Prosedur\n\n```\nkode\n```\n\n1. Langkah\n")
     assert [(i.key, i.kind) for i in doc.body_items] == [("prosedur/1", "block"), ("prosedur/2", "list_item")]
+
+
+def test_the_bodies_an_attack_review_found_read_alike() -> None:
+    # A header ending in U+0085 (markdown-it counts one more cell), a sub-list that turns into an
+    # indented code block (no lazy line after it), a heading over a delimiter row (a table header).
+    for body in (
+        "| a | b |\x85\n|---|---|\n| c | d |\n",
+        "- a\n    1. b\n       - c\n      - d\ne\n",
+        "# A | B\n|---|---|\n|---|---|\n| x | y |\n",
+    ):
+        plain, markdown = _both(body)
+        assert plain is None or plain == markdown, body

@@ -248,3 +248,53 @@ def test_temporary_objects_are_cleared_while_git_removes_emptied_folders(tmp_pat
         churn.kill()
         churn.wait()
         store.close()
+
+
+# Adds 100 SOPs (one pack) and is killed at the chosen rename of the pack writer: 1 renames the
+# index, 2 the pack (see sop_store/packwrite.py: the index first, so no reader sees a pack alone).
+KILLED_PACK_WRITER = """
+import os, sys
+from soplib import Store
+
+store_path, when = sys.argv[1], int(sys.argv[2])
+real, seen = os.replace, []
+
+def replace(src, dst):
+    if "tmp_pack_" in str(src):
+        seen.append(dst)
+        if len(seen) == when:
+            os._exit(9)
+    return real(src, dst)
+
+os.replace = replace
+with Store.open(store_path) as store:
+    store.sops.add(
+        [f"---\\nid: CD-{n:03d}\\ntitle: Judul\\n---\\n# Prosedur\\n\\n1. Langkah\\n" for n in range(100)],
+        by="ani.pratiwi",
+    )
+"""
+
+
+@pytest.mark.parametrize("when", [1, 2])
+def test_a_writer_killed_while_renaming_its_pack_leaves_a_store_that_opens(tmp_path: Path, when: int) -> None:
+    path = tmp_path / "store"
+    with Store.init(path) as store:
+        texts = [f"---\nid: AB-{n:03d}\ntitle: Judul\n---\n# P\n\n1. L\n" for n in range(70)]
+        store.sops.add(texts, by="budi")
+    head = git(path, "rev-parse", "main").stdout.strip()
+    kill = [sys.executable, "-c", KILLED_PACK_WRITER, str(path), str(when)]
+    done = subprocess.run(kill, capture_output=True)
+    assert done.returncode == 9, done.stderr
+    # The add was never published; the store opens, reads, verifies and takes the next write.
+    with Store.open(path) as store:
+        assert store.head() == head and store.sops.text("AB-003").startswith(b"---")
+        assert store.audit.verify().ok
+        store.sops.add(["---\nid: EF-001\ntitle: Judul\n---\n# P\n\n1. L\n"], by="budi")
+    # What the killed writer left is gone: no temporary file, no index without its pack.
+    names = sorted(p.name for p in (path / "objects" / "pack").iterdir())
+    assert not [n for n in names if n.startswith("tmp_")]
+    assert {n.removesuffix(".idx") for n in names if n.endswith(".idx")} == {
+        n.removesuffix(".pack") for n in names if n.endswith(".pack")
+    }
+    fsck = subprocess.run(["git", "--git-dir", str(path), "fsck", "--strict"], capture_output=True, text=True)
+    assert fsck.returncode == 0, fsck.stderr

@@ -595,6 +595,45 @@ def test_a_big_folder_is_patched_not_rebuilt_and_git_agrees(store: Store) -> Non
     fsck(store.path)
 
 
+def test_an_object_removed_behind_the_writer_is_written_again(store: Store) -> None:
+    # A writer that wrote an object, lost it to `git gc --prune=now` and writes it again (a retried
+    # commit in the same second has the same id) must put it back, not trust what it remembers.
+    repo = store.git.repo
+    sha = repo.write_object("blob", b"kept")
+    path = store.path / "objects" / sha[:2] / sha[2:]
+    path.unlink()
+    assert repo.write_object("blob", b"kept") == sha and path.is_file()
+    assert git(store.path, "cat-file", "-p", sha) == "kept"
+
+
+def test_a_tree_written_otherwise_is_formatted_not_patched(store: Store) -> None:
+    from sop_store.repo import format_tree
+
+    repo = store.git.repo
+    blob = repo.write_object("blob", b"x")
+    names = [f"f{n:03d}" for n in range(150)]
+    # Modes with a leading zero (git accepts them when reading): patching would keep them.
+    raw = b"".join(b"0100644 %s\0%s" % (n.encode(), bytes.fromhex(blob)) for n in names)
+    odd = repo.objects.write("tree", raw)
+    entries = dict(repo.read_tree(odd))
+    other = repo.write_object("blob", b"y")
+    entries["f007"] = (entries["f007"][0], other)
+    written = repo.write_tree(entries, in_order=True, base=odd, changed=["f007"])
+    assert written == object_id("tree", format_tree(entries.items())[0])
+
+
+def test_a_record_file_edited_by_plain_git_is_encoded_whole(store: Store) -> None:
+    store.sops.add([sop("AB-01")], by=ACTOR)
+    # An extra list before "withdrawn": the file still ends as soplib writes one.
+    edited = store.snapshot().read("sops/AB-01.json").replace(b', "withdrawn"', b', "x": [{}], "withdrawn"')
+    git_commit_file(store.path, "sops/AB-01.json", edited.decode())
+    with Store.open(store.path) as reopened:
+        reopened.sops.update(sop("AB-01", "Baru"), by=ACTOR, message="x", base=1)
+        on_disk = json.loads(reopened.snapshot().read("sops/AB-01.json"))
+        assert [v["version"] for v in on_disk["versions"]] == [1, 2] and "x" not in on_disk
+        assert reopened.sops.update(sop("AB-01", "Lagi"), by=ACTOR, message="y", base=2).version == 3
+
+
 def test_what_add_and_update_return_is_what_get_reads_back(store: Store) -> None:
     (added,) = store.sops.add([sop("AB-01")], by=ACTOR, message="awal", effective=date(2026, 1, 2))
     assert added == store.sops.get("AB-01", version=1)

@@ -33,7 +33,8 @@ _MARKER = re.compile(r"([-*+]|[0-9]{1,9}[.)])( {1,4})(?=\S)")
 _ORDERED = re.compile(r"[0-9]{1,9}[.)](?: |$)")
 _HEADING = re.compile(r"(#{1,6}) +(\S.*)")
 _DELIMITER = re.compile(r"\|(?: *:?-+:? *\|)+ *")
-_NESTING = 12  # deeper sub-lists are left to markdown-it (its nesting limit cuts them short)
+# Whitespace other than the space: Python's strip() and markdown-it's differ on it (U+0085, U+001C ...).
+_OTHER_SPACE = re.compile(r"[^\S ]")
 _MAX_CELLS = 0x10000  # markdown-it stops a table whose rows leave more cells than this empty
 
 _LIST_MARKER = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
@@ -108,8 +109,8 @@ def _classify(line: str) -> tuple[int, int, int]:
         if _plain(content):
             return _INDENTED, indent, 0
         m = _MARKER.match(content)
-        if m and indent <= _NESTING and _plain(content[m.end() :]):
-            return _INDENTED, indent, 0
+        if m and _plain(content[m.end() :]):
+            return _INDENTED, indent, m.end()  # a sub-step: its marker's width
         return -1, 0, 0
     if first == "#":
         m = _HEADING.fullmatch(line)
@@ -125,8 +126,10 @@ def _classify(line: str) -> tuple[int, int, int]:
 
 
 def _columns(row: str) -> int:
-    cells = row.strip().split("|")
-    return len(cells) - (cells[0].strip() == "") - (len(cells) > 1 and cells[-1].strip() == "")
+    # As markdown-it counts a header's cells: the row trimmed, split at "|", an empty first and last
+    # cell dropped (only spaces are trimmed: a row with other whitespace is refused before this).
+    cells = row.strip(" ").split("|")
+    return len(cells) - (cells[0] == "") - (len(cells) > 1 and cells[-1] == "")
 
 
 def plain_blocks(lines: list[str], offset: int) -> list[Block | Section] | None:
@@ -143,6 +146,8 @@ def plain_blocks(lines: list[str], offset: int) -> list[Block | Section] | None:
         if kind == _BLANK:
             i += 1
         elif kind == _HEADING_LINE:
+            if i + 1 < n and kinds[i + 1][0] == _TABLE:
+                return None  # markdown-it tries a table first: "# A | B" over "|---|---|" is its header
             title = body[i][indent:].strip()
             out.append(Section(slug="", title=title, level=indent, line=offset + i + 1))
             i += 1
@@ -169,9 +174,12 @@ def plain_blocks(lines: list[str], offset: int) -> list[Block | Section] | None:
             if i < n and kinds[i][0] == _TABLE and kinds[i - 1][0] != _BLANK:
                 return None
         elif kind == _TABLE:
-            if i + 1 >= n or not _DELIMITER.fullmatch(body[i + 1].rstrip(" ")) or "\\" in body[i]:
+            header = body[i]
+            if i + 1 >= n or not _DELIMITER.fullmatch(body[i + 1].rstrip(" ")):
                 return None
-            columns = _columns(body[i])
+            if "\\" in header or _OTHER_SPACE.search(header):
+                return None
+            columns = _columns(header)
             if columns < 1 or columns != _columns(body[i + 1]):
                 return None
             end = i + 2
@@ -196,20 +204,34 @@ def _interrupts(kind: int, line: str) -> bool:
 
 
 def _item_end(kinds: list[tuple[int, int, int]], start: int, width: int) -> int | None:
-    """The line after the last one of the list item at ``start``; None if that is not plain."""
-    last, blank, i = start, False, start + 1
+    """The line after the last one of the list item at ``start``; None if that is not plain.
+
+    Plain here: the item's text, sub-steps whose markers stand exactly under that text (one level),
+    continuation lines indented at least that far, and lazy continuations. Anything else (deeper
+    or uneven nesting, where CommonMark may find an indented code block) is left to markdown-it.
+    """
+    last, blank, sub, i = start, False, 0, start + 1  # sub: the text column of the open sub-step
     while i < len(kinds):
-        kind, indent, _ = kinds[i]
+        kind, indent, marker = kinds[i]
         if kind == _BLANK:
             blank = True
         elif kind == _INDENTED:
-            # Indented as deep as the item's text: still the item. After a blank line, deeper would
-            # be a code block and shallower the end of the list: left to markdown-it.
-            if indent < width or (blank and indent != width):
+            if marker:
+                if indent != width:
+                    return None
+                sub = indent + marker
+            elif blank:
+                # After a blank line: a paragraph of the item, or of its sub-step (at most three
+                # columns further in, so never an indented code block).
+                if indent == width:
+                    sub = 0
+                elif not (sub and indent == sub and sub - width <= 3):
+                    return None
+            elif indent < width:
                 return None
             last, blank = i, False
         elif kind == _TEXT and not blank:
-            last = i  # a lazy continuation of the item's last paragraph
+            last = i  # a lazy continuation of the paragraph open in the item
         else:
             break
         i += 1

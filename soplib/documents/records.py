@@ -321,8 +321,13 @@ def stage_version(
     version = VersionRecord(sop_id, number, blob, tx.at, tx.author, action, message, meta=dict(meta))
     record = SopRecord(sop_id, "active", (*versions, version))
     tx.write(text_path(sop_id), content)
-    data = _appended(tx.read(record_path(sop_id)), version) if exists else None
+    data = None
+    if exists and tx.blob_id(record_path(sop_id)) in _CANONICAL:
+        data = _appended(tx.read(record_path(sop_id)), version)
     data = data or record.dump_bytes()
+    _CANONICAL[object_id("blob", data)] = None
+    if len(_CANONICAL) > 8192:
+        _CANONICAL.popitem(last=False)
     tx.write(record_path(sop_id), data)
     _remember(sop_id, object_id("blob", data), record)
     tx.tag(tag_name(sop_id, number))
@@ -332,13 +337,16 @@ def stage_version(
 
 # How a record file with versions and no withdrawal ends (canonical JSON: "withdrawn" is the last key).
 _ACTIVE_END = b'}], "withdrawn": null}\n'
+# Blob ids of record files this process encoded itself (canonical JSON of their record), latest last.
+_CANONICAL: OrderedDict[str, None] = OrderedDict()
 
 
 def _appended(previous: bytes, version: VersionRecord) -> bytes | None:
-    """The record file ``previous`` with ``version`` added: the same bytes as encoding the whole record
-    again when ``previous`` is canonical (a record has dozens of versions; re-encoding each was a fifth
-    of recording one). None if ``previous`` does not end as soplib writes it; then it is encoded whole.
-    A replay (``sop audit verify``) runs this same code on the same parent, so it gets the same bytes.
+    """The record file ``previous`` with ``version`` added, for a ``previous`` this process encoded
+    itself: the same bytes as encoding the whole record again (a record has dozens of versions, and
+    re-encoding each was a fifth of recording one). A record file from elsewhere (another process,
+    plain git) is encoded whole instead, so what is written never depends on which way was taken:
+    a replay (``sop audit verify``) in another process gets the same bytes.
     """
     if not previous.endswith(_ACTIVE_END):
         return None

@@ -70,8 +70,11 @@ def read_yaml(text: str, *, first_line: int) -> Any:
 def read_yaml_with_lines(text: str, *, first_line: int) -> tuple[Any, dict[str, int], dict[str, list[int]]]:
     """:func:`read_yaml`, and the file lines of each top-level key and of each entry of a top-level list."""
     plain = read_plain(text, first_line)
-    if plain is not None:
-        return plain
+    return plain if plain is not None else read_events(text, first_line)
+
+
+def read_events(text: str, first_line: int) -> tuple[Any, dict[str, int], dict[str, list[int]]]:
+    """:func:`read_yaml_with_lines` by walking the YAML event stream (any front matter)."""
     builder = _Builder(first_line)
     try:
         for count, event in enumerate(_events(text)):
@@ -238,7 +241,8 @@ def read_plain(text: str, first_line: int) -> tuple[Any, dict[str, int], dict[st
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    if not lines or len(lines) > 1000:
+    # At most a few events a line: far below MAX_EVENTS, except for a long list on one line (below).
+    if not lines or len(lines) > 1000 or text.count(",") > MAX_EVENTS // 2:
         return None
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
@@ -250,12 +254,15 @@ def read_plain(text: str, first_line: int) -> tuple[Any, dict[str, int], dict[st
             return None
         key, rest = m.group(1), m.group(2) or ""
         key_lines[key] = i + first_line
+        if len(key) > 1024:
+            return None  # libyaml's limit for a key on one line
         flow = _FLOW.fullmatch(rest)
         if flow is not None:
-            entries = [] if not flow.group(1).strip() else flow.group(1).split(",")
+            # YAML's white space is the space and the tab (refused above), not str.strip()'s.
+            entries = [] if not flow.group(1).strip(" ") else flow.group(1).split(",")
             values = []
             for entry in entries:
-                value = _plain_value(entry.strip(), flow=True)
+                value = _plain_value(entry.strip(" "), flow=True)
                 if value is None:
                     return None
                 values.append(value[0])
