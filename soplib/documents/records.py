@@ -321,13 +321,9 @@ def stage_version(
     version = VersionRecord(sop_id, number, blob, tx.at, tx.author, action, message, meta=dict(meta))
     record = SopRecord(sop_id, "active", (*versions, version))
     tx.write(text_path(sop_id), content)
-    data = None
-    if exists and tx.blob_id(record_path(sop_id)) in _CANONICAL:
-        data = _appended(tx.read(record_path(sop_id)), version)
-    data = data or record.dump_bytes()
-    _CANONICAL[object_id("blob", data)] = None
-    if len(_CANONICAL) > 8192:
-        _CANONICAL.popitem(last=False)
+    previous = _ENCODED.get(tx.blob_id(record_path(sop_id)) or "") if exists else None
+    data = (_appended(previous, version) if previous is not None else None) or record.dump_bytes()
+    _keep_encoded(data)
     tx.write(record_path(sop_id), data)
     _remember(sop_id, object_id("blob", data), record)
     tx.tag(tag_name(sop_id, number))
@@ -337,16 +333,26 @@ def stage_version(
 
 # How a record file with versions and no withdrawal ends (canonical JSON: "withdrawn" is the last key).
 _ACTIVE_END = b'}], "withdrawn": null}\n'
-# Blob ids of record files this process encoded itself (canonical JSON of their record), latest last.
-_CANONICAL: OrderedDict[str, None] = OrderedDict()
+# Record files this process encoded itself (canonical JSON of their record), by blob id, latest last.
+_ENCODED: OrderedDict[str, bytes] = OrderedDict()
+_ENCODED_LIMIT = 16 * 1024 * 1024
+_encoded_bytes = [0]
+
+
+def _keep_encoded(data: bytes) -> None:
+    _ENCODED[object_id("blob", data)] = data
+    _encoded_bytes[0] += len(data)
+    while _encoded_bytes[0] > _ENCODED_LIMIT and len(_ENCODED) > 1:
+        _encoded_bytes[0] -= len(_ENCODED.popitem(last=False)[1])
 
 
 def _appended(previous: bytes, version: VersionRecord) -> bytes | None:
     """The record file ``previous`` with ``version`` added, for a ``previous`` this process encoded
-    itself: the same bytes as encoding the whole record again (a record has dozens of versions, and
-    re-encoding each was a fifth of recording one). A record file from elsewhere (another process,
-    plain git) is encoded whole instead, so what is written never depends on which way was taken:
-    a replay (``sop audit verify``) in another process gets the same bytes.
+    itself (kept in memory, 16 MiB at most): the same bytes as encoding the whole record again (a
+    record has dozens of versions, and re-encoding each was a fifth of recording one). A record file
+    from elsewhere (another process, plain git) is encoded whole instead, so what is written never
+    depends on which way was taken: a replay (``sop audit verify``) in another process gets the same
+    bytes.
     """
     if not previous.endswith(_ACTIVE_END):
         return None
