@@ -310,7 +310,9 @@ FIXES = """
   that `objects/` is as slow, one beside it is not, and git's clone, which never
   deleted anything, takes 41 µs). That is ext4 passing over recently deleted
   inodes when it allocates one (`recently_deleted()` in `fs/ext4/ialloc.c`,
-  60 to 300 s). The store tier times right after building 10,000 commits, that
+  60 to 300 s): in a folder tree where 10,240 files were created and deleted,
+  a file took 240 µs to create at once, 210 µs 30 s later and 43 µs two minutes
+  later. The store tier times right after building 10,000 commits, that
   is right after such a packing: recording a version creates seven files (five
   objects, two ref locks), about 2 ms of a 3.5-4 ms commit then, against 1.2-1.5
   ms of soplib's own work. Git's `commit -a` creates as many files but in its
