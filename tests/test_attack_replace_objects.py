@@ -221,9 +221,14 @@ def alternate_with_a_forged_object(s: Signed) -> list[str]:
 
 def swap_in_pack_index(s: Signed) -> list[str]:
     """Swap the offsets of A's and B's texts in the pack index (checksum fixed): A's id reads B's text."""
-    a = git(s.store, "rev-parse", f"main:sops/{A}.md")
-    b = git(s.store, "rev-parse", f"main:sops/{B}.md")
-    (idx,) = (s.store / "objects" / "pack").glob("*.idx")
+    return swap_texts_in_pack_index(s.store, A, B)
+
+
+def swap_texts_in_pack_index(store: Path, first: str, second: str) -> list[str]:
+    """:func:`swap_in_pack_index` for the texts of SOPs ``first`` and ``second`` in ``store``'s one pack."""
+    a = git(store, "rev-parse", f"main:sops/{first}.md")
+    b = git(store, "rev-parse", f"main:sops/{second}.md")
+    (idx,) = (store / "objects" / "pack").glob("*.idx")
     data = bytearray(idx.read_bytes())
     assert data[:8] == b"\xfftOc\x00\x00\x00\x02"
     n = struct.unpack(">I", data[8 + 255 * 4 : 8 + 256 * 4])[0]
@@ -294,3 +299,21 @@ def test_soplib_reads_the_true_objects_and_verify_reports_the_forgery(signed: Si
         data = assert_reported(signed.store, names, *args, env=signed.env)
         if data.get("acknowledgements") is not None and attack == "git replace of the head commit":
             assert data["acknowledgements"] != 1, "verify counted the forged acknowledgement chain"
+
+
+def test_the_pack_an_import_writes_is_checked_like_one_git_wrote(tmp_path: Path) -> None:
+    """An import of many SOPs writes its own pack (sop_store/packwrite.py): an insider who swaps two
+    of its index entries gets the same treatment as in a pack git wrote."""
+    store = tmp_path / "store"
+    ok(sop(store, "init"))
+    ids = [f"KPU-IMP-{n:02d}" for n in range(70)]
+    ok(sop(store, "add", *(str(sop_file(tmp_path / "in", i, f"Impor {i}")) for i in ids), "--by", BY))
+    assert len(list((store / "objects" / "pack").glob("*.pack"))) == 1  # soplib's, not git's
+    true_text = ok(sop(store, "show", ids[0])).out
+    names = swap_texts_in_pack_index(store, ids[0], ids[1])
+    assert git_bytes(store, "cat-file", "blob", f"main:sops/{ids[0]}.md").decode() != true_text  # it took
+    shown = sop(store, "show", ids[0])
+    assert_clean_exit(shown)
+    assert f"Impor {ids[1]}" not in shown.out, shown.where
+    assert shown.code != 0 or shown.out == true_text, shown.where
+    assert_reported(store, names)

@@ -626,12 +626,16 @@ def test_a_record_file_edited_by_plain_git_is_encoded_whole(store: Store) -> Non
     store.sops.add([sop("AB-01")], by=ACTOR)
     # An extra list before "withdrawn": the file still ends as soplib writes one.
     edited = store.snapshot().read("sops/AB-01.json").replace(b', "withdrawn"', b', "x": [{}], "withdrawn"')
-    git_commit_file(store.path, "sops/AB-01.json", edited.decode())
+    forged = git_commit_file(store.path, "sops/AB-01.json", edited.decode())
     with Store.open(store.path) as reopened:
-        reopened.sops.update(sop("AB-01", "Baru"), by=ACTOR, message="x", base=1)
+        update = reopened.sops.update(sop("AB-01", "Baru"), by=ACTOR, message="x", base=1)
         on_disk = json.loads(reopened.snapshot().read("sops/AB-01.json"))
         assert [v["version"] for v in on_disk["versions"]] == [1, 2] and "x" not in on_disk
         assert reopened.sops.update(sop("AB-01", "Lagi"), by=ACTOR, message="y", base=2).version == 3
+        # verify names the plain-git commit, and not the soplib commits written on top of it.
+        subjects = [f"{f.subject} {f.message}" for f in reopened.audit.verify().findings]
+        assert any(forged[:10] in text for text in subjects), subjects
+        assert not any(update.commit[:10] in text for text in subjects), subjects
 
 
 def test_what_add_and_update_return_is_what_get_reads_back(store: Store) -> None:
