@@ -131,10 +131,6 @@ class VersionRecord(Value):
             "content_sha256": self.content_sha256,
         }
 
-    def dump_json(self) -> bytes:
-        """:meth:`dump` as it stands in the record file (canonical JSON)."""
-        return json.dumps(self.dump(), ensure_ascii=False, sort_keys=True).encode()
-
     def dump(self) -> dict[str, Any]:
         """The version as stored in the record file."""
         return {
@@ -188,10 +184,6 @@ class SopRecord(Value):
             n=number,
             last=len(self.versions),
         )
-
-    def dump_bytes(self) -> bytes:
-        """The record file: canonical JSON of :meth:`dump`."""
-        return canonical_json(self.dump())
 
     def dump(self) -> dict[str, Any]:
         return {
@@ -322,10 +314,9 @@ def stage_version(
     record = SopRecord(sop_id, "active", (*versions, version))
     tx.write(text_path(sop_id), content)
     previous = _ENCODED.get(tx.blob_id(record_path(sop_id)) or "") if exists else None
-    data = (_appended(previous, version) if previous is not None else None) or record.dump_bytes()
-    _keep_encoded(data)
+    data = (_appended(previous, version) if previous is not None else None) or canonical_json(record.dump())
     tx.write(record_path(sop_id), data)
-    _remember(sop_id, object_id("blob", data), record)
+    _remember(sop_id, _keep_encoded(data), record)
     tx.tag(tag_name(sop_id, number))
     tx.trailer("Sop-Version", f"{sop_id} {number}")
     return version
@@ -339,11 +330,14 @@ _ENCODED_LIMIT = 16 * 1024 * 1024
 _encoded_bytes = [0]
 
 
-def _keep_encoded(data: bytes) -> None:
-    _ENCODED[object_id("blob", data)] = data
+def _keep_encoded(data: bytes) -> str:
+    """Keep ``data`` (a record file just encoded) for :func:`_appended`; its blob id."""
+    blob = object_id("blob", data)
+    _ENCODED[blob] = data
     _encoded_bytes[0] += len(data)
     while _encoded_bytes[0] > _ENCODED_LIMIT and len(_ENCODED) > 1:
         _encoded_bytes[0] -= len(_ENCODED.popitem(last=False)[1])
+    return blob
 
 
 def _appended(previous: bytes, version: VersionRecord) -> bytes | None:
@@ -357,7 +351,8 @@ def _appended(previous: bytes, version: VersionRecord) -> bytes | None:
     if not previous.endswith(_ACTIVE_END):
         return None
     keep = len(previous) - len(_ACTIVE_END) + 1  # up to the "}" closing the last version
-    return previous[:keep] + b", " + version.dump_json() + _ACTIVE_END[1:]
+    encoded = canonical_json(version.dump())[:-1]  # the version as the whole record's JSON holds it
+    return previous[:keep] + b", " + encoded + _ACTIVE_END[1:]
 
 
 def stage_withdrawal(tx: Transaction, sop_id: str, *, meta: Mapping[str, Any]) -> SopRecord:
@@ -367,6 +362,6 @@ def stage_withdrawal(tx: Transaction, sop_id: str, *, meta: Mapping[str, Any]) -
         raise RefusedError("SOP {id} is already withdrawn", id=sop_id)
     withdrawal = {"date": utc_text(tx.at), "by": tx.author, "version": record.latest.version, **meta}
     record = SopRecord(sop_id, "withdrawn", record.versions, withdrawal)
-    tx.write(record_path(sop_id), record.dump_bytes())
+    tx.write_json(record_path(sop_id), record.dump())
     tx.trailer("Sop-Withdrawn", f"{sop_id} {record.latest.version}")
     return record
